@@ -1,0 +1,104 @@
+"""Load, validate and index an atlas folder (``events.csv`` + ``geodata/``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from . import tables
+from .layers import CRS, LAYER_SPECS, check_zone_overlaps, read_layer, with_none
+from .problems import Problem, Report
+from .timemodel import EventIndex
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SOURCE_FIELDS = ("source_id", "outlet", "title", "published", "url")
+
+
+def default_data_dir() -> Path:
+    """The repository's own data."""
+    return REPO_ROOT
+
+
+@dataclass
+class Atlas:
+    """Everything valid in one atlas folder, indexed for date and point queries."""
+
+    data_dir: Path
+    sources: dict[str, dict]
+    places: gpd.GeoDataFrame
+    events: gpd.GeoDataFrame
+    layers: dict[str, gpd.GeoDataFrame]
+    report: Report
+    event_index: EventIndex = field(repr=False)
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def resolve_sources(self, ids) -> list[dict]:
+        """Full source records for ``ids``, in order, without repeats; unknown ids are skipped."""
+        out, seen = [], set()
+        for sid in ids or ():
+            if sid in self.sources and sid not in seen:
+                seen.add(sid)
+                out.append({k: self.sources[sid].get(k) for k in SOURCE_FIELDS})
+        return out
+
+    @property
+    def first_day(self) -> str:
+        days = [f["valid_from"].min() for f in self.layers.values() if not f.empty]
+        if not self.events.empty:
+            days.append(self.events["date"].iloc[0])
+        return min(days) if days else "1994-05-12"
+
+    @property
+    def last_day(self) -> str:
+        days = [f["valid_to"].dropna().max() for f in self.layers.values() if f["valid_to"].notna().any()]
+        days += [f["valid_from"].max() for f in self.layers.values() if not f.empty]
+        if not self.events.empty:
+            days.append(self.events["date"].iloc[-1])
+        return max(days) if days else "2024-06-30"
+
+
+def _points(records: list[dict], columns: list[str]) -> gpd.GeoDataFrame:
+    frame = pd.DataFrame(records, columns=columns + ["_line"])
+    frame = with_none(frame, [c for c in columns if c not in ("lat", "lon")])
+    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=CRS)
+
+
+def load_atlas(data_dir: Path | None = None, *, events_path: Path | None = None) -> Atlas:
+    """Read and validate every file; keep what is valid and report the rest."""
+    data_dir = Path(data_dir or default_data_dir())
+    report = Report()
+
+    source_rows = tables.validate_table(tables.SOURCES, data_dir, report, None)
+    sources = {r["source_id"]: r for r in source_rows}
+    known = set(sources)
+
+    place_rows = tables.validate_table(tables.PLACES, data_dir, report, known)
+    places = _points(place_rows, [c.name for c in tables.PLACES.columns])
+
+    label = events_path.name if events_path else None
+    event_rows = tables.validate_table(tables.EVENTS, data_dir, report, known, path=events_path, label=label)
+    known_places = set(places["place_id"])
+    kept = []
+    for rec in event_rows:
+        if rec.get("place_id") and rec["place_id"] not in known_places:
+            report.add(Problem(label or tables.EVENTS.filename, rec["_line"], "place_id",
+                               f"unknown place_id {rec['place_id']!r}"))
+            report.files["events"].valid -= 1
+            report.files["events"].rejected += 1
+            continue
+        kept.append(rec)
+    events = _points(kept, [c.name for c in tables.EVENTS.columns])
+    events = events.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
+
+    layers = {}
+    for key, spec in LAYER_SPECS.items():
+        frame = read_layer(spec, data_dir / spec.path, report, known)
+        if key == "control_zones":
+            frame = check_zone_overlaps(frame, report, spec.filename)
+        layers[key] = frame.reset_index(drop=True)
+
+    index = EventIndex(events["date"].tolist(), events["date_end"].tolist())
+    return Atlas(data_dir, sources, places, events, layers, report, index)

@@ -1,0 +1,269 @@
+"""The GeoJSON layers of the data contract: reading and validation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import shape
+
+from . import vocab
+from .geodesy import to_equal_area
+from .problems import Problem, Report
+from .tables import Invalid, choice, parse_bool, parse_date, text
+
+CRS = "EPSG:4326"
+# Zones with different controllers may touch; a shared area above this is an overlap.
+OVERLAP_TOLERANCE_M2 = 1_000.0
+
+
+@dataclass(frozen=True)
+class Prop:
+    name: str
+    parse: Callable[[str], object] = text
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    key: str
+    geometry_types: tuple[str, ...]
+    props: tuple[Prop, ...]
+
+    @property
+    def filename(self) -> str:
+        return f"{self.key}.geojson"
+
+    @property
+    def path(self) -> str:
+        return f"geodata/{self.filename}"
+
+
+POLYGONS = ("Polygon", "MultiPolygon")
+LINES = ("LineString", "MultiLineString")
+
+LAYER_SPECS = {
+    "control_zones": LayerSpec(
+        "control_zones", POLYGONS,
+        (Prop("controller", choice(vocab.CONTROLLERS)), Prop("peacekeeping_zone", parse_bool, False),
+         Prop("method", text, False), Prop("precision_note", text, False)),
+    ),
+    "lachin_corridor": LayerSpec(
+        "lachin_corridor", POLYGONS + LINES,
+        (Prop("kind", choice(vocab.CORRIDOR_KINDS)), Prop("route"), Prop("status", choice(vocab.CORRIDOR_STATUSES)),
+         Prop("precision_note", text, False)),
+    ),
+    "peacekeeper_posts": LayerSpec(
+        "peacekeeper_posts", ("Point",),
+        (Prop("kind", choice(vocab.POST_KINDS)), Prop("name"), Prop("zone", choice(vocab.POST_ZONES), False),
+         Prop("geo_precision", choice(vocab.GEO_PRECISIONS))),
+    ),
+    "border_incidents": LayerSpec(
+        "border_incidents", ("Point",),
+        (Prop("incident_type", choice(vocab.INCIDENT_TYPES)), Prop("claim_status", choice(vocab.CLAIM_STATUSES)),
+         Prop("geo_precision", choice(vocab.GEO_PRECISIONS)), Prop("summary", text, False)),
+    ),
+}
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).strip()
+
+
+def _source_list(value) -> list[str]:
+    if isinstance(value, list):
+        ids = [str(v).strip() for v in value if str(v).strip()]
+    elif isinstance(value, str):
+        ids = [s.strip() for s in value.split(";") if s.strip()]
+    else:
+        ids = []
+    if not ids:
+        raise Invalid("no source_id given")
+    return ids
+
+
+def _check_geometry(geom_json, allowed: tuple[str, ...]):
+    if not isinstance(geom_json, dict) or "type" not in geom_json:
+        raise Invalid("missing geometry")
+    if geom_json["type"] not in allowed:
+        raise Invalid(f"{geom_json['type']} is not allowed here (expected {' or '.join(allowed)})")
+    try:
+        geom = shape(geom_json)
+    except Exception as exc:  # shapely raises several types for malformed coordinates
+        raise Invalid(f"unreadable coordinates: {exc}") from None
+    if geom.is_empty:
+        raise Invalid("empty geometry")
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise Invalid("coordinates outside lon -180..180 / lat -90..90 (RFC 7946 order is lon, lat)")
+    if not geom.is_valid:
+        raise Invalid(f"invalid geometry: {shapely.is_valid_reason(geom)}")
+    return geom
+
+
+def read_layer(
+    spec: LayerSpec,
+    path: Path,
+    report: Report,
+    known_sources: set[str] | None,
+    label: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read one layer; return its valid features as a GeoDataFrame, report the rest."""
+    label = label or spec.filename
+    counter = report.file(spec.key, label)
+    columns = ["id", "valid_from", "valid_to", "source_ids", *[p.name for p in spec.props]]
+    empty = gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=CRS)
+    if not path.exists():
+        report.add(Problem(label, 0, "file", "file not found"))
+        return empty
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        report.add(Problem(label, 0, "file", f"not a JSON document: {exc}"))
+        return empty
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(
+        doc.get("features"), list
+    ):
+        report.add(Problem(label, 0, "file", "not a GeoJSON FeatureCollection"))
+        return empty
+
+    rows, geoms, seen = [], [], {}
+    for index, feature in enumerate(doc["features"]):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        props = props if isinstance(props, dict) else {}
+        fid = props.get("id", feature.get("id") if isinstance(feature, dict) else None)
+        where = f"feature {index} ({fid})" if fid is not None else f"feature {index}"
+        problems: list[tuple[str, str]] = []
+        rec: dict = {}
+        if fid is None or _as_text(fid) == "":
+            problems.append(("id", "missing value"))
+        else:
+            rec["id"] = _as_text(fid)
+            if rec["id"] in seen:
+                problems.append(("id", f"duplicate id {rec['id']!r} (first at feature {seen[rec['id']]})"))
+            else:
+                seen[rec["id"]] = index
+        for name, required in (("valid_from", True), ("valid_to", False)):
+            value = _as_text(props.get(name))
+            if not value:
+                rec[name] = None
+                if required:
+                    problems.append((name, "missing value"))
+                continue
+            try:
+                rec[name] = parse_date(value)
+            except Invalid as exc:
+                problems.append((name, str(exc)))
+                rec[name] = None
+        if rec.get("valid_from") and rec.get("valid_to") and rec["valid_to"] <= rec["valid_from"]:
+            problems.append(("valid_to", f"{rec['valid_to']} is not after valid_from {rec['valid_from']}"))
+        try:
+            rec["source_ids"] = _source_list(props.get("source_ids"))
+            unknown = [s for s in rec["source_ids"] if known_sources is not None and s not in known_sources]
+            if unknown:
+                problems.append(("source_ids", f"unknown source_id {', '.join(unknown)}"))
+        except Invalid as exc:
+            problems.append(("source_ids", str(exc)))
+        for prop in spec.props:
+            value = _as_text(props.get(prop.name))
+            if not value:
+                if prop.required:
+                    problems.append((prop.name, "missing value"))
+                rec[prop.name] = None
+                continue
+            try:
+                rec[prop.name] = prop.parse(value)
+            except Invalid as exc:
+                problems.append((prop.name, str(exc)))
+        for extra, value in props.items():
+            if extra not in rec and extra not in ("id",):
+                rec[extra] = value
+        geom = None
+        try:
+            geom = _check_geometry(feature.get("geometry") if isinstance(feature, dict) else None,
+                                   spec.geometry_types)
+        except Invalid as exc:
+            problems.append(("geometry", str(exc)))
+        if problems:
+            for fld, msg in problems:
+                report.add(Problem(label, where, fld, msg))
+            counter.rejected += 1
+            continue
+        rec["_index"] = index
+        rows.append(rec)
+        geoms.append(geom)
+        counter.valid += 1
+    if not rows:
+        return empty
+    frame = gpd.GeoDataFrame(rows, geometry=geoms, crs=CRS)
+    for c in columns:
+        if c not in frame.columns:
+            frame[c] = None
+    return with_none(frame, ("valid_to",))
+
+
+def with_none(frame, columns):
+    """Object columns whose missing values are ``None`` (not NaN), so that comparisons stay simple."""
+    for c in columns:
+        values = frame[c].astype(object)
+        frame[c] = values.where(values.notna(), None)
+    return frame
+
+
+def overlaps_between(zones: gpd.GeoDataFrame) -> list[tuple[int, int, float, str, str]]:
+    """Pairs of zones with different controllers that overlap in space on a common date.
+
+    Returns ``(i, j, area_m2, first_day, last_day_exclusive)`` with positional indexes.
+    """
+    if len(zones) < 2:
+        return []
+    projected = to_equal_area(zones.geometry)
+    tree = shapely.STRtree(projected.values)
+    left, right = tree.query(projected.values, predicate="intersects")
+    found = []
+    vf, ctl = zones["valid_from"].tolist(), zones["controller"].tolist()
+    vt = [None if pd.isna(v) else v for v in zones["valid_to"].tolist()]
+    for i, j in zip(left, right, strict=True):
+        if i >= j or ctl[i] == ctl[j]:
+            continue
+        start = max(vf[i], vf[j])
+        ends = [e for e in (vt[i], vt[j]) if e]
+        end = min(ends) if ends else None
+        if end is not None and start >= end:
+            continue
+        area = projected.iloc[i].intersection(projected.iloc[j]).area
+        if area > OVERLAP_TOLERANCE_M2:
+            found.append((int(i), int(j), float(area), start, end or "open"))
+    return found
+
+
+def check_zone_overlaps(zones: gpd.GeoDataFrame, report: Report, label: str) -> gpd.GeoDataFrame:
+    """Reject the later of two zones with different controllers that overlap on the same date."""
+    bad: set[int] = set()
+    for i, j, area, start, end in overlaps_between(zones):
+        later = j if zones.iloc[j]["_index"] > zones.iloc[i]["_index"] else i
+        other = i if later == j else j
+        if later in bad or other in bad:
+            continue
+        a, b = zones.iloc[later], zones.iloc[other]
+        report.add(Problem(
+            label, f"feature {a['_index']} ({a['id']})", "geometry",
+            f"overlaps zone {b['id']} (controller {b['controller']}) by {area / 1e6:.3f} km² "
+            f"between {start} and {end}",
+        ))
+        bad.add(later)
+    if bad:
+        counter = report.files["control_zones"]
+        counter.valid -= len(bad)
+        counter.rejected += len(bad)
+        zones = zones.drop(zones.index[sorted(bad)])
+    return zones

@@ -1,0 +1,139 @@
+"""Questions asked of an atlas: the state on a day, a point on a day, events joined in space and time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .atlas import Atlas
+from .geodesy import distance_km
+from .timemodel import EventWindow, change_days, visible_mask
+from .vocab import CONTROLLER_LABELS, LAYERS
+
+JOIN_COLUMNS = ("controller", "zone_id", "peacekeeping_zone", "lachin_corridor", "nearest_post_id",
+                "nearest_post_km")
+
+
+@dataclass
+class State:
+    """What the map shows on one day."""
+
+    day: str
+    layers: dict[str, gpd.GeoDataFrame]
+    events: gpd.GeoDataFrame
+    window: tuple[str, str]
+
+
+def state_on(atlas: Atlas, day: str, window: EventWindow | None = None) -> State:
+    """Every feature of every layer visible on ``day`` and the events in the window ending on it."""
+    window = window or EventWindow()
+    first, last = window.bounds(day)
+    layers = {k: atlas.layers[k][visible_mask(atlas.layers[k], day)] for k in LAYERS}
+    events = joined_events(atlas).iloc[atlas.event_index.window(first, last)]
+    return State(day, layers, events, (first, last))
+
+
+def _period_groups(days: np.ndarray, boundaries: list[str]):
+    """Group positions of ``days`` (ISO strings) by the period between consecutive boundaries."""
+    if len(days) == 0:
+        return
+    keys = np.searchsorted(np.asarray(boundaries, dtype=object).astype(str), days.astype(str), side="right")
+    for key in np.unique(keys):
+        positions = np.flatnonzero(keys == key)
+        yield positions, str(days[positions[0]])
+
+
+def _containing(frame: gpd.GeoDataFrame, points: np.ndarray) -> np.ndarray:
+    """For each point, the position in ``frame`` of the first polygon containing it, or -1."""
+    found = np.full(len(points), -1)
+    if frame.empty or len(points) == 0:
+        return found
+    tree = shapely.STRtree(frame.geometry.values)
+    pt_idx, poly_idx = tree.query(points, predicate="within")
+    order = np.lexsort((poly_idx, pt_idx))
+    pt_idx, poly_idx = pt_idx[order], poly_idx[order]
+    first = np.unique(pt_idx, return_index=True)[1]
+    found[pt_idx[first]] = poly_idx[first]
+    return found
+
+
+def join_points(atlas: Atlas, days: np.ndarray, lats: np.ndarray, lons: np.ndarray) -> pd.DataFrame:
+    """Controller, zone, peacekeeping zone, corridor flag and nearest post for points on their own days."""
+    n = len(days)
+    out = {
+        "controller": np.full(n, None, dtype=object),
+        "zone_id": np.full(n, None, dtype=object),
+        "peacekeeping_zone": np.zeros(n, dtype=bool),
+        "lachin_corridor": np.zeros(n, dtype=bool),
+        "nearest_post_id": np.full(n, None, dtype=object),
+        "nearest_post_km": np.full(n, np.nan),
+        "_zone_pos": np.full(n, -1),
+    }
+    points = shapely.points(lons, lats)
+    zones = atlas.layers["control_zones"]
+    for pos, day in _period_groups(days, change_days([zones])):
+        visible = zones[visible_mask(zones, day)]
+        hit = _containing(visible, points[pos])
+        inside = hit >= 0
+        rows = visible.iloc[hit[inside]]
+        out["controller"][pos[inside]] = rows["controller"].to_numpy()
+        out["zone_id"][pos[inside]] = rows["id"].to_numpy()
+        out["peacekeeping_zone"][pos[inside]] = rows["peacekeeping_zone"].fillna(False).astype(bool).to_numpy()
+        out["_zone_pos"][pos[inside]] = visible.index.to_numpy()[hit[inside]]
+
+    corridor = atlas.layers["lachin_corridor"]
+    corridor = corridor[corridor["kind"] == "zone"]
+    for pos, day in _period_groups(days, change_days([corridor])):
+        visible = corridor[visible_mask(corridor, day)]
+        out["lachin_corridor"][pos] = _containing(visible, points[pos]) >= 0
+
+    posts = atlas.layers["peacekeeper_posts"]
+    for pos, day in _period_groups(days, change_days([posts])):
+        visible = posts[visible_mask(posts, day)]
+        if visible.empty:
+            continue
+        km = distance_km(lats[pos][:, None], lons[pos][:, None],
+                         visible.geometry.y.to_numpy()[None, :], visible.geometry.x.to_numpy()[None, :])
+        best = km.argmin(axis=1)
+        out["nearest_post_km"][pos] = np.round(km[np.arange(len(pos)), best], 2)
+        out["nearest_post_id"][pos] = visible["id"].to_numpy()[best]
+    return pd.DataFrame({k: pd.Series(v, dtype=v.dtype) for k, v in out.items()})
+
+
+def joined_events(atlas: Atlas) -> gpd.GeoDataFrame:
+    """Events with the controller of the zone they fell in on their own date, corridor flag and nearest post."""
+    if "joined_events" not in atlas._cache:
+        ev = atlas.events
+        joined = join_points(atlas, ev["date"].to_numpy(dtype=object), ev["lat"].to_numpy(float),
+                             ev["lon"].to_numpy(float))
+        frame = ev.copy()
+        for col in JOIN_COLUMNS:
+            values = joined[col].to_numpy()
+            frame[col] = pd.Series(values, index=frame.index, dtype=values.dtype)
+        frame["controller_label"] = frame["controller"].map(CONTROLLER_LABELS)
+        atlas._cache["joined_events"] = frame
+    return atlas._cache["joined_events"]
+
+
+def point_query(atlas: Atlas, day: str, lat: float, lon: float) -> dict:
+    """Who controlled a point on a day, in which zone, corridor and post context, and who says so."""
+    row = join_points(atlas, np.array([day], dtype=object), np.array([lat], float), np.array([lon], float)).iloc[0]
+    source_ids: list[str] = []
+    if row["_zone_pos"] >= 0:
+        source_ids += list(atlas.layers["control_zones"].loc[row["_zone_pos"], "source_ids"])
+    km = row["nearest_post_km"]
+    return {
+        "date": day,
+        "lat": lat,
+        "lon": lon,
+        "controller": row["controller"],
+        "zone_id": row["zone_id"],
+        "peacekeeping_zone": bool(row["peacekeeping_zone"]),
+        "lachin_corridor": bool(row["lachin_corridor"]),
+        "nearest_post_km": None if pd.isna(km) else float(km),
+        "sources": atlas.resolve_sources(source_ids),
+    }

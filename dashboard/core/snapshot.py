@@ -1,0 +1,96 @@
+"""What is visible on a day, as GeoJSON or CSV, with sources resolved."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+import numpy as np
+import shapely
+
+from .atlas import Atlas
+from .query import State
+from .vocab import LAYERS
+
+EVENT_CSV_COLUMNS = (
+    "event_id", "date", "date_end", "date_precision", "event_type", "location", "place_id", "lat", "lon",
+    "geo_precision", "claim_status", "actor1", "actor2", "summary", "fatalities", "fatalities_note", "tags",
+    "controller", "controller_label", "zone_id", "peacekeeping_zone", "lachin_corridor", "nearest_post_id",
+    "nearest_post_km", "source_ids", "source_outlets", "source_titles", "source_urls",
+)
+_INTERNAL = {"_line", "_index", "_zone_pos", "geometry"}
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "|", "%")
+
+
+def plain(value):
+    """A JSON-safe plain value (numpy scalars, NaN and lists handled)."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [plain(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def feature_properties(atlas: Atlas, layer: str, row) -> dict:
+    props = {k: plain(v) for k, v in row.items() if k not in _INTERNAL}
+    props["layer"] = layer
+    props["sources"] = atlas.resolve_sources(props.get("source_ids") or [])
+    return props
+
+
+def state_geojson(atlas: Atlas, state: State, layers=LAYERS + ("events",)) -> dict:
+    """A FeatureCollection of everything visible in ``state``, each feature with its resolved sources."""
+    features = []
+    frames = {**state.layers, "events": state.events}
+    for layer in layers:
+        frame = frames[layer]
+        geoms = shapely.to_geojson(frame.geometry.values) if len(frame) else []
+        for (_, row), geom in zip(frame.iterrows(), geoms, strict=True):
+            features.append({"type": "Feature", "properties": feature_properties(atlas, layer, row),
+                             "geometry": json.loads(geom)})
+    return {
+        "type": "FeatureCollection",
+        "properties": {"date": state.day, "events_from": state.window[0], "events_to": state.window[1],
+                       "layers": list(layers)},
+        "features": features,
+    }
+
+
+def safe_cell(value) -> str:
+    """A CSV cell that a spreadsheet will show as text, never run as a formula."""
+    value = plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, list):
+        value = ";".join(str(v) for v in value)
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def events_csv(atlas: Atlas, events) -> str:
+    """Events with their joined columns and resolved sources as CSV text."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EVENT_CSV_COLUMNS)
+    for _, row in events.iterrows():
+        sources = atlas.resolve_sources(row["source_ids"])
+        record = dict(row)
+        record["source_outlets"] = [s["outlet"] for s in sources]
+        record["source_titles"] = [s["title"] for s in sources]
+        record["source_urls"] = [s["url"] for s in sources]
+        writer.writerow([safe_cell(record.get(c)) for c in EVENT_CSV_COLUMNS])
+    return out.getvalue()

@@ -1,0 +1,261 @@
+"""The CSV tables of the data contract: column specs and row validation."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+from . import vocab
+from .csvfile import read_csv
+from .problems import Problem, Report
+
+SOURCE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+
+
+class Invalid(ValueError):
+    """A field value that breaks the contract; the message is the reason shown to users."""
+
+
+def parse_date(value: str) -> str:
+    """Return ``value`` if it is a real ISO date (YYYY-MM-DD)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise Invalid(f"{value!r} is not a date in YYYY-MM-DD form")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"{value!r} is not a real date") from None
+    return value
+
+
+def _number(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise Invalid(f"{value!r} is not a number") from None
+    if not math.isfinite(x):
+        raise Invalid(f"{value!r} is not a finite number")
+    return x
+
+
+def parse_lat(value: str) -> float:
+    x = _number(value)
+    if not -90 <= x <= 90:
+        raise Invalid(f"{value} is outside -90..90")
+    return x
+
+
+def parse_lon(value: str) -> float:
+    x = _number(value)
+    if not -180 <= x <= 180:
+        raise Invalid(f"{value} is outside -180..180")
+    return x
+
+
+def parse_url(value: str) -> str:
+    """Accept only absolute http(s) URLs: anything else must never become a link."""
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c in value for c in " \"'<>`"):
+        raise Invalid(f"{value!r} is not an http(s) URL")
+    return value
+
+
+def parse_int(value: str) -> int:
+    if not re.fullmatch(r"\d+", value):
+        raise Invalid(f"{value!r} is not a whole number")
+    return int(value)
+
+
+def parse_source_ids(value: str) -> list[str]:
+    ids = [s.strip() for s in value.split(";") if s.strip()]
+    if not ids:
+        raise Invalid("no source_id given")
+    return ids
+
+
+def parse_bool(value: str) -> bool:
+    low = value.lower()
+    if low in ("yes", "true", "1"):
+        return True
+    if low in ("no", "false", "0"):
+        return False
+    raise Invalid(f"{value!r} is not yes/no")
+
+
+def choice(options: Iterable[str]) -> Callable[[str], str]:
+    options = tuple(options)
+
+    def parse(value: str) -> str:
+        if value not in options:
+            raise Invalid(f"{value!r} is not one of {', '.join(options)}")
+        return value
+
+    return parse
+
+
+def ident(value: str) -> str:
+    if not ID_RE.match(value):
+        raise Invalid(f"{value!r} is not a valid id (letters, digits, . _ : -)")
+    return value
+
+
+def source_ident(value: str) -> str:
+    if not SOURCE_ID_RE.match(value):
+        raise Invalid(f"{value!r} is not a valid source_id (lowercase letters, digits, -)")
+    return value
+
+
+def text(value: str) -> str:
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Callable[[str], object] = text
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One CSV table: where it lives, its key column and its columns."""
+
+    key: str  # report key, e.g. "events"
+    path: str  # relative to the data folder
+    id_column: str
+    columns: tuple[Column, ...]
+    checks: tuple[Callable[[dict], Iterable[tuple[str, str]]], ...] = ()
+
+    @property
+    def filename(self) -> str:
+        return Path(self.path).name
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+
+def _end_not_before_start(start: str, end: str):
+    def check(rec: dict):
+        if rec.get(end) and rec.get(start) and rec[end] < rec[start]:
+            yield end, f"{rec[end]} is before {start} {rec[start]}"
+
+    return check
+
+
+SOURCES = TableSpec(
+    "sources", "geodata/sources.csv", "source_id",
+    (
+        Column("source_id", source_ident), Column("outlet"), Column("title"),
+        Column("published", parse_date), Column("url", parse_url),
+        Column("archive_url", parse_url, False), Column("language", text, False), Column("note", text, False),
+    ),
+)
+
+EVENTS = TableSpec(
+    "events", "events.csv", "event_id",
+    (
+        Column("event_id", ident), Column("date", parse_date), Column("date_end", parse_date, False),
+        Column("date_precision", choice(vocab.DATE_PRECISIONS)), Column("event_type", choice(vocab.EVENT_TYPES)),
+        Column("location"), Column("place_id", ident, False), Column("lat", parse_lat), Column("lon", parse_lon),
+        Column("geo_precision", choice(vocab.GEO_PRECISIONS)), Column("claim_status", choice(vocab.CLAIM_STATUSES)),
+        Column("actor1", text, False), Column("actor2", text, False), Column("summary"),
+        Column("fatalities", parse_int, False), Column("fatalities_note", text, False), Column("tags", text, False),
+        Column("source_ids", parse_source_ids),
+    ),
+    (_end_not_before_start("date", "date_end"),),
+)
+
+PLACES = TableSpec(
+    "places", "geodata/places.csv", "place_id",
+    (
+        Column("place_id", ident), Column("name_en"), Column("name_az", text, False), Column("name_hy", text, False),
+        Column("name_ru", text, False), Column("lat", parse_lat), Column("lon", parse_lon), Column("district"),
+        Column("area", choice(vocab.PLACE_AREAS), False), Column("kind", choice(vocab.PLACE_KINDS)),
+        Column("source_ids", parse_source_ids),
+    ),
+)
+
+
+def validate_table(
+    spec: TableSpec,
+    data_dir: Path,
+    report: Report,
+    known_sources: set[str] | None,
+    *,
+    path: Path | None = None,
+    label: str | None = None,
+) -> list[dict]:
+    """Read and check one table; return its valid records (each with ``_line``), report the rest."""
+    path = path or data_dir / spec.path
+    label = label or spec.filename
+    counter = report.file(spec.key, label)
+    if not path.exists():
+        report.add(Problem(label, 0, "file", "file not found"))
+        return []
+    table = read_csv(path, label)
+    for p in table.problems:
+        report.add(p)
+    if not table.header:
+        counter.rejected += len(table.rows)
+        return []
+    missing = [c for c in spec.required if c not in table.header]
+    for name in missing:
+        report.add(Problem(label, 1, name, "required column is missing"))
+    if missing:
+        counter.rejected += len(table.rows)
+        return []
+
+    seen: dict[str, int] = {}
+    valid: list[dict] = []
+    for line, raw in table.rows:
+        if "__invalid__" in raw:
+            counter.rejected += 1
+            continue
+        rec, problems = parse_row(spec, raw, known_sources)
+        key = rec.get(spec.id_column)
+        if isinstance(key, str):
+            if key in seen:
+                problems.append((spec.id_column, f"duplicate id {key!r} (first on line {seen[key]})"))
+            else:
+                seen[key] = line
+        if problems:
+            for fld, msg in problems:
+                report.add(Problem(label, line, fld, msg))
+            counter.rejected += 1
+            continue
+        rec["_line"] = line
+        valid.append(rec)
+        counter.valid += 1
+    return valid
+
+
+def parse_row(spec: TableSpec, raw: dict[str, str], known_sources: set[str] | None):
+    """Parse one raw row; return the record and a list of ``(field, reason)``."""
+    rec: dict = {}
+    problems: list[tuple[str, str]] = []
+    for col in spec.columns:
+        value = (raw.get(col.name) or "").strip()
+        if not value:
+            if col.required:
+                problems.append((col.name, "missing value"))
+            rec[col.name] = None
+            continue
+        try:
+            rec[col.name] = col.parse(value)
+        except Invalid as exc:
+            problems.append((col.name, str(exc)))
+            rec[col.name] = None
+    if known_sources is not None and rec.get("source_ids"):
+        unknown = [s for s in rec["source_ids"] if s not in known_sources]
+        if unknown:
+            problems.append(("source_ids", f"unknown source_id {', '.join(unknown)}"))
+    if not problems:
+        for check in spec.checks:
+            problems.extend(check(rec))
+    return rec, problems

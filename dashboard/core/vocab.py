@@ -1,0 +1,21 @@
+"""Controlled vocabularies of the data contract (docs/DATA.md)."""
+
+EVENT_TYPES = (
+    "clash", "shelling", "strike", "capture", "handover", "ceasefire", "deployment", "withdrawal",
+    "incident", "blockade", "checkpoint", "displacement", "diplomatic", "protest", "other",
+)
+DATE_PRECISIONS = ("day", "week", "month")
+GEO_PRECISIONS = ("exact", "settlement", "district", "region")
+CLAIM_STATUSES = ("confirmed", "claimed", "disputed")
+PLACE_KINDS = ("city", "town", "village", "monastery", "landmark", "lake", "peak", "crossing")
+PLACE_AREAS = ("nkao", "districts", "outside")
+CONTROLLERS = ("AZ", "ARM")
+CONTROLLER_LABELS = {"AZ": "Azerbaijani forces", "ARM": "Armenian and Nagorno-Karabakh forces"}
+CORRIDOR_STATUSES = ("open", "blockaded", "checkpoint", "closed")
+CORRIDOR_KINDS = ("route", "zone")
+POST_KINDS = ("observation_post", "temporary_post", "command_post", "base", "monitoring_centre")
+POST_ZONES = ("north", "south", "corridor", "unspecified", "outside")
+INCIDENT_TYPES = ("clash", "shelling", "strike", "capture", "incursion", "shooting", "detention")
+
+# The four GeoJSON layers, in drawing order (bottom first).
+LAYERS = ("control_zones", "lachin_corridor", "peacekeeper_posts", "border_incidents")

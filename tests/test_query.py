@@ -1,0 +1,50 @@
+import pytest
+
+from dashboard.core.query import joined_events, point_query, state_on
+from dashboard.core.timemodel import EventWindow
+
+
+@pytest.mark.parametrize(
+    ("day", "lat", "lon", "controller", "zone_id", "corridor", "post_km"),
+    [
+        ("2020-11-09", 39.5, 46.5, "ARM", "z-west-arm", False, None),  # no post yet
+        ("2020-11-10", 39.5, 46.5, "AZ", "z-west-az", True, None),
+        ("2020-11-12", 39.5, 46.5, "AZ", "z-west-az", True, 8.6),
+        ("2022-08-30", 39.5, 46.5, "AZ", "z-west-az", False, 8.6),  # corridor zone ended the day before
+        ("2020-11-12", 39.5, 47.5, "AZ", "z-east-az", False, 77.41),  # post 2 not yet there
+        ("2020-11-15", 39.5, 47.5, "AZ", "z-east-az", False, 8.6),
+        ("2020-11-15", 41.0, 44.0, None, None, False, 276.88),  # outside the mapped area
+    ],
+)
+def test_point_query(atlas, day, lat, lon, controller, zone_id, corridor, post_km):
+    answer = point_query(atlas, day, lat, lon)
+    assert answer["controller"] == controller
+    assert answer["zone_id"] == zone_id
+    assert answer["lachin_corridor"] is corridor
+    assert answer["nearest_post_km"] == post_km
+    assert answer["peacekeeping_zone"] is False
+
+
+def test_point_query_names_its_sources(atlas):
+    answer = point_query(atlas, "2020-11-12", 39.5, 46.5)
+    assert [s["source_id"] for s in answer["sources"]] == ["src-b"]
+    assert answer["sources"][0] == {"source_id": "src-b", "outlet": "Outlet B", "title": "Report B",
+                                    "published": "2020-11-10", "url": "https://example.org/b"}
+
+
+def test_events_are_joined_on_their_own_date(atlas):
+    joined = joined_events(atlas).set_index("event_id")
+    assert joined.loc["e1", "controller"] == "ARM"  # before the change of 2020-11-10
+    assert joined.loc["e2", "controller"] == "AZ"
+    assert joined.loc["e2", "nearest_post_id"] == "p2"
+    assert joined.loc["e3", "controller"] is None
+    assert joined.loc["e1", "controller_label"] == "Armenian and Nagorno-Karabakh forces"
+
+
+def test_state_on_a_day(atlas):
+    state = state_on(atlas, "2020-11-12")
+    assert sorted(state.layers["control_zones"]["id"]) == ["z-east-az", "z-west-az"]
+    assert list(state.layers["peacekeeper_posts"]["id"]) == ["p1"]
+    assert list(state.events["event_id"]) == ["e1", "e3"]
+    assert list(state_on(atlas, "2020-11-16", EventWindow(last_days=14)).events["event_id"]) == ["e3", "e2"]
+    assert list(state_on(atlas, "2020-11-16", EventWindow(since="2020-11-04")).events["event_id"]) == ["e2"]

@@ -1,0 +1,100 @@
+import pytest
+
+from dashboard.core import tables
+from dashboard.core.atlas import load_atlas
+from tests.conftest import EVENTS, SOURCES, make_atlas
+
+
+@pytest.mark.parametrize(
+    ("parse", "value", "ok"),
+    [
+        (tables.parse_date, "2020-09-27", True),
+        (tables.parse_date, "2020-02-30", False),
+        (tables.parse_date, "27/09/2020", False),
+        (tables.parse_date, "2020-9-27", False),
+        (tables.parse_lat, "39.8", True),
+        (tables.parse_lat, "91", False),
+        (tables.parse_lat, "nan", False),
+        (tables.parse_lon, "inf", False),
+        (tables.parse_lon, "46,7", False),
+        (tables.parse_url, "https://en.wikipedia.org/wiki/Shusha", True),
+        (tables.parse_url, "http://example.org/x?y=1", True),
+        (tables.parse_url, "javascript:alert(1)", False),
+        (tables.parse_url, "ftp://example.org/file", False),
+        (tables.parse_url, "https://example.org/\"onmouseover=x", False),
+        (tables.parse_url, "//example.org/a", False),
+        (tables.parse_int, "12", True),
+        (tables.parse_int, "-3", False),
+        (tables.source_ident, "tass-20201115-posts", True),
+        (tables.source_ident, "TASS posts", False),
+    ],
+)
+def test_field_parsers(parse, value, ok):
+    if ok:
+        parse(value)
+    else:
+        with pytest.raises(tables.Invalid):
+            parse(value)
+
+
+def _problems(report):
+    return [str(p) for p in report.problems]
+
+
+def test_every_problem_is_reported_and_valid_rows_survive(tmp_path):
+    bad = [
+        dict(EVENTS[0], event_id="bad-date", date="2020-02-30"),
+        dict(EVENTS[0], event_id="bad-type", event_type="massacre", lat="95"),
+        dict(EVENTS[0], event_id="e1"),  # duplicate of the first valid row: the later one is rejected
+        dict(EVENTS[0], event_id="no-source", source_ids="nope"),
+        dict(EVENTS[0], event_id="ends-early", date_end="2020-09-01"),
+    ]
+    root = make_atlas(tmp_path, events=EVENTS + bad)
+    atlas = load_atlas(root)
+    assert list(atlas.events["event_id"]) == ["e1", "e3", "e2"]
+    assert atlas.report.files["events"].valid == 3
+    assert atlas.report.files["events"].rejected == 5
+    assert _problems(atlas.report) == [
+        "events.csv:5: date: '2020-02-30' is not a real date",
+        "events.csv:6: event_type: 'massacre' is not one of " + ", ".join(tables.vocab.EVENT_TYPES),
+        "events.csv:6: lat: 95 is outside -90..90",
+        "events.csv:7: event_id: duplicate id 'e1' (first on line 2)",
+        "events.csv:8: source_ids: unknown source_id nope",
+        "events.csv:9: date_end: 2020-09-01 is before date 2020-10-01",
+    ]
+
+
+def test_missing_required_column_rejects_every_row(tmp_path):
+    rows = [{k: v for k, v in e.items() if k != "summary"} for e in EVENTS]
+    root = make_atlas(tmp_path)
+    from tests.conftest import write_csv
+
+    write_csv(root / "events.csv", rows)
+    atlas = load_atlas(root)
+    assert atlas.events.empty
+    assert "events.csv:1: summary: required column is missing" in _problems(atlas.report)
+    assert atlas.report.files["events"].rejected == 3
+
+
+def test_non_http_source_url_is_rejected_and_its_users_too(tmp_path):
+    sources = [SOURCES[0], dict(SOURCES[1], url="javascript:alert(1)")]
+    atlas = load_atlas(make_atlas(tmp_path, sources=sources))
+    assert "sources.csv:3: url: 'javascript:alert(1)' is not an http(s) URL" in _problems(atlas.report)
+    assert "src-b" not in atlas.sources
+    assert list(atlas.events["event_id"]) == ["e1"]  # e2 and e3 cite src-b
+
+
+def test_unknown_place_id_is_rejected(tmp_path):
+    atlas = load_atlas(make_atlas(tmp_path, events=[dict(EVENTS[0], place_id="atlantis")]))
+    assert _problems(atlas.report) == ["events.csv:2: place_id: unknown place_id 'atlantis'"]
+    assert atlas.report.files["events"].rejected == 1
+
+
+def test_bom_and_crlf_files_load(tmp_path):
+    root = make_atlas(tmp_path)
+    from tests.conftest import write_csv
+
+    write_csv(root / "events.csv", EVENTS, bom=True, crlf=True)
+    atlas = load_atlas(root)
+    assert atlas.report.ok, _problems(atlas.report)
+    assert len(atlas.events) == 3
