@@ -8,7 +8,6 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 from shapely.geometry import box
-from shapely.ops import transform
 
 from ..geodesy import METRIC
 
@@ -20,11 +19,11 @@ SETTLEMENT_KINDS = ("city", "town", "village")
 
 
 def to_metric(geom):
-    return transform(_TO_METRIC.transform, geom)
+    return shapely.transform(geom, _TO_METRIC.transform, interleaved=False)
 
 
 def to_wgs84(geom):
-    return transform(_TO_WGS84.transform, geom)
+    return shapely.transform(geom, _TO_WGS84.transform, interleaved=False)
 
 
 def project_points(lons, lats) -> np.ndarray:

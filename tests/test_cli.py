@@ -1,0 +1,112 @@
+"""The command line, run as users run it: in a subprocess."""
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import EVENTS, make_atlas
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "dashboard", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=120)
+
+
+def test_validate_clean_atlas(atlas_dir):
+    result = run("validate", "--data", atlas_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        "sources.csv: 2 valid, 0 rejected", "places.csv: 2 valid, 0 rejected", "events.csv: 3 valid, 0 rejected",
+        "control_zones.geojson: 3 valid, 0 rejected", "lachin_corridor.geojson: 1 valid, 0 rejected",
+        "peacekeeper_posts.geojson: 2 valid, 0 rejected", "border_incidents.geojson: 1 valid, 0 rejected",
+    ]
+
+
+def test_validate_reports_problems_and_fails(tmp_path):
+    root = make_atlas(tmp_path, events=EVENTS + [dict(EVENTS[0], event_id="x", lat="abc")])
+    result = run("validate", "--data", root)
+    assert result.returncode == 1
+    assert "events.csv:5: lat: 'abc' is not a number" in result.stdout
+    assert "events.csv: 3 valid, 1 rejected" in result.stdout
+    assert "Traceback" not in result.stderr
+
+    as_json = json.loads(run("validate", "--data", root, "--json").stdout)
+    assert as_json["events"] == {"valid": 3, "rejected": 1}
+    assert as_json["control_zones"] == {"valid": 3, "rejected": 0}
+    assert as_json["problems"] == [
+        {"file": "events.csv", "line": 5, "field": "lat", "message": "'abc' is not a number"}]
+
+
+def test_validate_survives_garbage_files(tmp_path):
+    root = make_atlas(tmp_path)
+    (root / "events.csv").write_bytes(b"\x00\xff\xfe garbage")
+    (root / "geodata" / "control_zones.geojson").write_text("[]")
+    result = run("validate", "--data", root)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "control_zones.geojson:0: file: not a GeoJSON FeatureCollection" in result.stdout
+
+
+def test_at_returns_one_json_object(atlas_dir):
+    result = run("at", "--data", atlas_dir, "--date", "2020-11-12", "--lat", "39.5", "--lon", "46.5")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer == {
+        "date": "2020-11-12", "lat": 39.5, "lon": 46.5, "controller": "AZ", "zone_id": "z-west-az",
+        "peacekeeping_zone": False, "lachin_corridor": True, "nearest_post_km": 8.6,
+        "sources": [{"source_id": "src-b", "outlet": "Outlet B", "title": "Report B", "published": "2020-11-10",
+                     "url": "https://example.org/b"}],
+    }
+
+
+def test_at_rejects_bad_arguments_without_traceback(atlas_dir):
+    result = run("at", "--data", atlas_dir, "--date", "2020-02-30", "--lat", "39.5", "--lon", "46.5")
+    assert result.returncode == 2
+    assert "not a real date" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_at_batch_keeps_input_order(atlas_dir, tmp_path):
+    batch = tmp_path / "points.csv"
+    batch.write_text("date,lat,lon\n2020-11-09,39.5,46.5\n2020-13-01,39.5,46.5\n2020-11-10,39.5,47.5\n")
+    result = run("at", "--data", atlas_dir, "--batch", batch)
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [x.get("controller") for x in lines] == ["ARM", None, "AZ"]
+    assert lines[1] == {"line": 3, "error": "'2020-13-01' is not a real date"}
+    assert result.returncode == 1
+
+
+def test_snapshot_geojson_and_csv(atlas_dir, tmp_path):
+    out = tmp_path / "view.geojson"
+    result = run("snapshot", "--data", atlas_dir, "--date", "2020-11-12", "--format", "geojson", "--out", out)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(out.read_text())
+    assert doc["type"] == "FeatureCollection"
+    by_layer = {}
+    for f in doc["features"]:
+        by_layer.setdefault(f["properties"]["layer"], []).append(f["properties"]["id"] if "id" in f["properties"]
+                                                                  else f["properties"]["event_id"])
+        assert f["properties"]["sources"], f
+    assert sorted(by_layer["control_zones"]) == ["z-east-az", "z-west-az"]
+    assert by_layer["events"] == ["e1", "e3"]
+
+    out_csv = tmp_path / "events.csv"
+    assert run("snapshot", "--data", atlas_dir, "--date", "2020-11-16", "--format", "csv", "--out", out_csv,
+               "--last-days", "14").returncode == 0
+    import csv
+
+    rows = list(csv.DictReader(out_csv.open()))
+    assert [r["event_id"] for r in rows] == ["e3", "e2"]
+    assert rows[1]["controller"] == "AZ" and rows[1]["nearest_post_id"] == "p2"
+    assert rows[1]["source_urls"] == "https://example.org/a;https://example.org/b"
+
+
+def test_csv_export_neutralises_formulas(tmp_path):
+    evil = dict(EVENTS[0], event_id="evil", summary='=HYPERLINK("http://x","click")', location="+cmd")
+    root = make_atlas(tmp_path / "a", events=[evil])
+    out = tmp_path / "e.csv"
+    run("snapshot", "--data", root, "--date", "2020-12-01", "--format", "csv", "--out", out)
+    import csv
+
+    row = next(csv.DictReader(out.open()))
+    assert row["summary"].startswith("'=")
+    assert row["location"] == "'+cmd"
