@@ -11,9 +11,10 @@ import shapely
 
 from .atlas import Atlas
 from .geodesy import distance_km
-from .timemodel import EventWindow, change_days, visible_mask
+from .timemodel import EventWindow, change_days, overlap_mask, visible_mask
 from .vocab import CONTROLLER_LABELS, LAYERS
 
+WINDOWED = ("border_incidents",)
 JOIN_COLUMNS = ("controller", "zone_id", "peacekeeping_zone", "lachin_corridor", "nearest_post_id",
                 "nearest_post_km")
 
@@ -32,7 +33,11 @@ def state_on(atlas: Atlas, day: str, window: EventWindow | None = None) -> State
     """Every feature of every layer visible on ``day`` and the events in the window ending on it."""
     window = window or EventWindow()
     first, last = window.bounds(day)
-    layers = {k: atlas.layers[k][visible_mask(atlas.layers[k], day)] for k in LAYERS}
+    layers = {k: atlas.layers[k][visible_mask(atlas.layers[k], day)] for k in LAYERS if k not in WINDOWED}
+    # Incidents last a day or a few: they follow the event window, by the same rule over a span of days.
+    for k in WINDOWED:
+        layers[k] = atlas.layers[k][overlap_mask(atlas.layers[k], first, last)]
+    layers = {k: layers[k] for k in LAYERS}
     events = joined_events(atlas).iloc[atlas.event_index.window(first, last)]
     return State(day, layers, events, (first, last))
 
@@ -125,6 +130,14 @@ def point_query(atlas: Atlas, day: str, lat: float, lon: float) -> dict:
     source_ids: list[str] = []
     if row["_zone_pos"] >= 0:
         source_ids += list(atlas.layers["control_zones"].loc[row["_zone_pos"], "source_ids"])
+    if row["lachin_corridor"]:
+        corridor = atlas.layers["lachin_corridor"]
+        visible = corridor[visible_mask(corridor, day) & (corridor["kind"] == "zone").to_numpy()]
+        hit = _containing(visible, shapely.points([lon], [lat]))[0]
+        source_ids += list(visible.iloc[hit]["source_ids"])
+    if row["nearest_post_id"] is not None:
+        posts = atlas.layers["peacekeeper_posts"]
+        source_ids += list(posts.loc[posts["id"] == row["nearest_post_id"], "source_ids"].iloc[0])
     km = row["nearest_post_km"]
     return {
         "date": day,

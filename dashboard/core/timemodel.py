@@ -21,13 +21,18 @@ def is_visible(valid_from: str, valid_to: str | None, day: str) -> bool:
 
 def visible_mask(frame: pd.DataFrame, day: str) -> np.ndarray:
     """Boolean mask of the rows of ``frame`` visible on ``day`` (same rule, vectorised)."""
+    return overlap_mask(frame, day, day)
+
+
+def overlap_mask(frame: pd.DataFrame, first: str, last: str) -> np.ndarray:
+    """Rows visible on at least one day of [first, last]: the same rule applied to a span of days."""
     if frame.empty:
         return np.zeros(0, dtype=bool)
     start = frame["valid_from"].to_numpy(dtype=object)
     end = frame["valid_to"].to_numpy(dtype=object)
     open_ended = pd.isna(end)
     ends = np.where(open_ended, "9999-12-31", end).astype(str)
-    return (start.astype(str) <= day) & (open_ended | (day < ends))
+    return (start.astype(str) <= last) & (open_ended | (first < ends))
 
 
 def change_days(frames: Iterable[pd.DataFrame]) -> list[str]:

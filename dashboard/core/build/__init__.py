@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from shapely.geometry import shape
+
 from .. import tables as core_tables
 from ..problems import Problem, Report
 from . import tables
 from .corridor import build_corridor
+from .geometry import to_metric
 from .incidents import build_incidents
 from .posts import build_posts
 from .zones import build_cells, build_zones
@@ -29,14 +32,26 @@ def build_all(data_dir: Path) -> tuple[dict[str, dict], list[Problem]]:
     if problems:  # building from invalid tables would silently drop rows: refuse instead
         return {}, problems
     by_id = {p["place_id"]: p for p in places}
-    zones, outline, zone_problems = build_zones(places, rows["control_changes"])
-    _, cells, _ = build_cells(places)
+    country, country_sources = home_country(data_dir)
+    zones, outline, zone_problems = build_zones(places, rows["control_changes"], country, country_sources)
+    _, cells, _ = build_cells(places, country)
     corridor, corridor_problems = build_corridor(by_id, rows["corridor_routes"], rows["corridor_status"], cells)
     posts, post_problems = build_posts(by_id, rows["peacekeeper_posts_table"])
     incidents = build_incidents(rows["border_incidents_table"])
     layers = {"control_zones": zones, "mapped_area": outline, "lachin_corridor": corridor,
               "peacekeeper_posts": posts, "border_incidents": incidents}
     return layers, zone_problems + corridor_problems + post_problems
+
+
+def home_country(data_dir: Path):
+    """Azerbaijan's outline (metric) and its sources, from geodata/countries.geojson if present."""
+    path = data_dir / "geodata" / "countries.geojson"
+    if not path.exists():
+        return None, ()
+    for f in json.loads(path.read_text(encoding="utf-8"))["features"]:
+        if f["properties"].get("id") == "azerbaijan":
+            return to_metric(shape(f["geometry"])), tuple(f["properties"].get("source_ids", ()))
+    return None, ()
 
 
 def dumps(collection: dict) -> str:

@@ -1,12 +1,13 @@
 """Control zones derived from the gazetteer and the dated control changes.
 
-Method: every settlement of the gazetteer gets its Voronoi cell (computed in UTM 38N). The mapped area
-(former NKAO + the seven surrounding districts) is approximated by the union of the cells of its
-settlements, cut back to 12 km around them where no settlement outside bounds it (the Aras river in the
-south). Each cell inside takes the controller its settlement had on each day, from the changes table;
-cells are then dissolved by (controller, peacekeeping zone, claim status) for each period between
-change days. The boundary between two zones therefore runs midway between neighbouring settlements
-held by different sides: it is an approximation of the front, not a surveyed line.
+Method: every settlement of the gazetteer in Azerbaijan gets its Voronoi cell (computed in UTM 38N).
+The mapped area (former NKAO + the seven surrounding districts) is approximated by the union of the
+cells of its settlements, cut along Azerbaijan's international borders (Natural Earth) and kept
+within 15 km of those settlements. Each cell inside takes the controller its settlement had on each
+day, from the changes table; cells are then dissolved by (controller, peacekeeping zone, claim
+status) for each period between change days. The boundary between two zones therefore runs midway
+between neighbouring settlements held by different sides: it is an approximation of the front, not
+a surveyed line.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import shapely
 from ..problems import Problem
 from .geometry import SETTLEMENT_KINDS, collection, feature, finish, project_points, voronoi_cells
 
-OUTLINE_REACH_M = 12_000
+OUTLINE_REACH_M = 15_000
 IN_AREA = ("nkao", "districts")
 METHOD = ("Voronoi cells of gazetteer settlements (UTM 38N) clipped to the mapped-area outline, "
           "dissolved by controller for each period between change dates")
@@ -27,8 +28,9 @@ PRECISION_NOTE = ("Approximation: a zone boundary runs midway between neighbouri
                   "different sides, so it can be off by half the distance between them (typically 2-8 km). "
                   "Dates are those of the cited announcements or reports.")
 OUTLINE_NOTE = ("Approximation of the former NKAO and the seven surrounding districts: the union of the "
-                "Voronoi cells of the gazetteer settlements inside them, limited to 12 km from those "
-                "settlements. Not an administrative boundary.")
+                "Voronoi cells of the gazetteer settlements inside them, limited to 15 km from those "
+                "settlements and cut along Azerbaijan's international borders (Natural Earth 1:10m). "
+                "Not an administrative boundary.")
 
 
 @dataclass
@@ -59,14 +61,25 @@ def _settlements(places: list[dict]) -> list[dict]:
     return out
 
 
-def build_cells(places: list[dict]):
-    """Settlements inside the area, their clipped cells (metric), and the area outline (metric)."""
+def build_cells(places: list[dict], country=None):
+    """Settlements inside the area, their clipped cells (metric), and the area outline (metric).
+
+    ``country`` (metric) is the polygon the area lies in: the outline follows its borders.
+    """
     settlements = _settlements(places)
     points = project_points([p["lon"] for p in settlements], [p["lat"] for p in settlements])
-    cells = voronoi_cells(points)
     inside = np.array([p.get("area") in IN_AREA for p in settlements])
+    if country is not None:
+        # Only settlements of the same country share out its land: the border, not a midline to a
+        # village across it, bounds the area.
+        keep = inside | shapely.contains(country, points)
+        settlements = [p for p, k in zip(settlements, keep, strict=True) if k]
+        points, inside = points[keep], inside[keep]
+    cells = voronoi_cells(points)
     reach = shapely.union_all(shapely.buffer(points[inside], OUTLINE_REACH_M, quad_segs=8))
     outline = shapely.intersection(shapely.union_all(cells[inside]), reach)
+    if country is not None:
+        outline = shapely.intersection(outline, country)
     clipped = {settlements[i]["place_id"]: shapely.intersection(cells[i], outline)
                for i in np.flatnonzero(inside)}
     inside_places = [p for p in settlements if p.get("area") in IN_AREA]
@@ -122,10 +135,11 @@ def resolve_scope(scope: str, places: list[dict], state: dict[str, CellState]) -
     return include - exclude, errors
 
 
-def build_zones(places: list[dict], changes: list[dict], label: str = "control_changes.csv"):
+def build_zones(places: list[dict], changes: list[dict], country=None, country_sources=(),
+                label: str = "control_changes.csv"):
     """Return (FeatureCollection of zones, FeatureCollection of the outline, problems)."""
     problems: list[Problem] = []
-    inside, cells, outline = build_cells(places)
+    inside, cells, outline = build_cells(places, country)
     state = {p["place_id"]: CellState() for p in inside}
     ordered = sorted(changes, key=lambda c: (c["date"], c["_line"]))
     days = sorted({c["date"] for c in ordered})
@@ -193,5 +207,7 @@ def build_zones(places: list[dict], changes: list[dict], label: str = "control_c
     zones = collection("control_zones", features, METHOD)
     outline_fc = collection("mapped_area", [feature(
         {"id": "mapped-area", "name": "Former NKAO and the seven surrounding districts (approximate)",
-         "precision_note": OUTLINE_NOTE, "settlements": len(inside)}, finish(outline))], OUTLINE_NOTE)
+         "precision_note": OUTLINE_NOTE, "settlements": len(inside),
+         "source_ids": sorted({s for p in inside for s in p["source_ids"]} | set(country_sources))},
+        finish(outline))], OUTLINE_NOTE)
     return zones, outline_fc, problems
