@@ -1,0 +1,156 @@
+"""The committed atlas: valid, reproducible from its tables, sourced, and faithful to the reports."""
+
+from collections import Counter
+
+import pytest
+
+from dashboard.core.atlas import default_data_dir, load_atlas
+from dashboard.core.build import build_all, dumps
+from dashboard.core.query import point_query, state_on
+from dashboard.core.vocab import LAYERS
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas(default_data_dir())
+
+
+def place(atlas, place_id):
+    row = atlas.places.set_index("place_id").loc[place_id]
+    return float(row["lat"]), float(row["lon"])
+
+
+def test_committed_data_is_valid(atlas):
+    assert atlas.report.ok, "\n".join(str(p) for p in atlas.report.problems[:20])
+    assert len(atlas.events) >= 300
+    assert len(atlas.places) >= 150
+    assert len(atlas.layers["border_incidents"]) >= 25
+
+
+def test_committed_layers_equal_a_fresh_build():
+    root = default_data_dir()
+    layers, problems = build_all(root)
+    assert problems == []
+    for name, collection in layers.items():
+        committed = (root / "geodata" / f"{name}.geojson").read_text(encoding="utf-8")
+        assert committed == dumps(collection), f"geodata/{name}.geojson differs: run python -m dashboard build"
+
+
+def test_every_feature_and_event_resolves_to_a_source(atlas):
+    for layer in LAYERS:
+        for ids in atlas.layers[layer]["source_ids"]:
+            assert atlas.resolve_sources(ids), layer
+    for ids in atlas.events["source_ids"]:
+        assert len(atlas.resolve_sources(ids)) == len(ids)
+    for ids in atlas.places["source_ids"]:
+        assert len(atlas.resolve_sources(ids)) == len(ids)
+    assert all(s["url"].startswith(("http://", "https://")) for s in atlas.sources.values())
+
+
+def test_gazetteer_names_both_sides(atlas):
+    inside = atlas.places[atlas.places["area"].isin(["nkao", "districts"])]
+    both = (atlas.places["name_az"].notna() & atlas.places["name_hy"].notna()).mean()
+    assert both >= 0.8
+    assert inside["name_hy"].notna().mean() >= 0.8
+
+
+MIRRORS = ("wikipedia-on-ipfs", "osmarks", "wikijaa", "perceptio", "qaz.wiki", "kiwix", "enwikipedia.net",
+           "friendlywiki", "clateway", "theinfolist", "frwiki.wiki", "wiki7", "hmong", "dbpedia")
+
+
+def test_no_mirror_sites_are_cited(atlas):
+    for source in atlas.sources.values():
+        assert not any(m in source["url"] for m in MIRRORS), source
+
+
+@pytest.mark.parametrize(
+    ("place_id", "change_day", "before", "after"),
+    [
+        ("jabrayil", "2020-10-04", "ARM", "AZ"),
+        ("hadrut", "2020-10-09", "ARM", "AZ"),
+        ("fuzuli", "2020-10-17", "ARM", "AZ"),
+        ("zangilan", "2020-10-20", "ARM", "AZ"),
+        ("qubadli", "2020-10-26", "ARM", "AZ"),
+        ("shusha", "2020-11-08", "ARM", "AZ"),
+        ("aghdam", "2020-11-20", "ARM", "AZ"),
+        ("kalbajar", "2020-11-25", "ARM", "AZ"),
+        ("lachin", "2022-08-26", "ARM", "AZ"),
+        ("khankendi", "2023-09-20", "ARM", "AZ"),
+        ("khojavend", "2023-09-20", "ARM", "AZ"),
+        ("aghdara", "2023-09-20", "ARM", "AZ"),
+    ],
+)
+def test_district_centres_change_hands_on_the_reported_day(atlas, place_id, change_day, before, after):
+    from dashboard.core.timemodel import shift
+
+    lat, lon = place(atlas, place_id)
+    assert point_query(atlas, shift(change_day, -1), lat, lon)["controller"] == before
+    answer = point_query(atlas, change_day, lat, lon)
+    assert answer["controller"] == after
+    assert answer["sources"], "the answer must say who reports it"
+
+
+def test_claimed_and_confirmed_dates_are_kept_apart(atlas):
+    lat, lon = place(atlas, "hadrut")
+    claimed = state_on(atlas, "2020-10-09").layers["control_zones"]
+    zone = point_query(atlas, "2020-10-09", lat, lon)["zone_id"]
+    assert claimed.set_index("id").loc[zone, "claim_status"] == "claimed"
+    assert point_query(atlas, "2020-10-15", lat, lon)["zone_id"].endswith("-AZ")
+
+
+def _counts(atlas, day):
+    posts = state_on(atlas, day).layers["peacekeeper_posts"]
+    return Counter(posts["kind"]), Counter(posts[posts["kind"] == "observation_post"]["zone"])
+
+
+def test_peacekeeper_post_counts_match_the_reports(atlas):
+    kinds, _ = _counts(atlas, "2020-11-12")
+    assert kinds["observation_post"] == 10  # 10 of 16 planned (Russian MoD via TASS)
+    kinds, zones = _counts(atlas, "2020-11-15")
+    assert (zones["north"], zones["south"], kinds["temporary_post"]) == (9, 9, 7)  # TASS, 15 Nov 2020
+    kinds, zones = _counts(atlas, "2020-11-20")
+    assert kinds["observation_post"] == 23 and (zones["north"], zones["south"]) == (11, 12)
+    kinds, _ = _counts(atlas, "2024-06-12")
+    assert sum(kinds.values()) == 0
+
+
+def test_corridor_switches_route_on_30_august_2022(atlas):
+    def routes(day):
+        corridor = state_on(atlas, day).layers["lachin_corridor"]
+        return sorted(set(corridor[corridor["kind"] == "route"]["route"]))
+
+    assert routes("2022-08-29") == ["2020"]
+    assert routes("2022-08-30") == ["2022"]
+    lat, lon = place(atlas, "lachin")
+    assert point_query(atlas, "2022-08-29", lat, lon)["lachin_corridor"] is True
+    assert point_query(atlas, "2022-08-30", lat, lon)["lachin_corridor"] is False
+
+
+@pytest.mark.parametrize(
+    ("day", "status"),
+    [("2020-11-20", "open"), ("2022-12-12", "blockaded"), ("2023-04-23", "checkpoint"), ("2023-09-26", "checkpoint")],
+)
+def test_corridor_status_periods(atlas, day, status):
+    corridor = state_on(atlas, day).layers["lachin_corridor"]
+    assert set(corridor["status"]) == {status}
+
+
+def test_peacekeeping_zone_from_ceasefire_to_withdrawal(atlas):
+    lat, lon = place(atlas, "khankendi")
+    assert point_query(atlas, "2020-11-09", lat, lon)["peacekeeping_zone"] is False
+    assert point_query(atlas, "2020-11-10", lat, lon)["peacekeeping_zone"] is True
+    assert point_query(atlas, "2024-06-11", lat, lon)["peacekeeping_zone"] is True
+    assert point_query(atlas, "2024-06-12", lat, lon)["peacekeeping_zone"] is False
+
+
+def test_zones_never_overlap_and_cover_the_area_on_key_days(atlas):
+    import shapely
+
+    outline = shapely.from_geojson((default_data_dir() / "geodata" / "mapped_area.geojson").read_text())
+    outline = shapely.get_geometry(outline, 0) if outline.geom_type == "GeometryCollection" else outline
+    for day in ("1994-05-12", "2020-10-20", "2020-11-10", "2022-08-26", "2023-09-20", "2024-06-12"):
+        zones = state_on(atlas, day).layers["control_zones"].geometry.values
+        union = shapely.union_all(zones)
+        assert shapely.area(zones).sum() - union.area < 1e-9, day
+        # the outline is rounded to the 1e-5 degree grid on its own: allow that much difference
+        assert union.symmetric_difference(outline).area < 1e-5 * outline.area, day
