@@ -94,12 +94,12 @@ _MIME = {
 # Bootstrap 5 reads woff2), so a self-contained page does not carry each font three times.
 _FONT_RANK = {"woff2": 0, "woff": 1, "truetype": 2, "ttf": 2, "opentype": 3, "otf": 3}
 
-_ORIGINALS: dict[type, tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]] = {}
+_ORIGINALS: dict[type, dict[str, tuple[tuple[str, str], ...]]] = {}
 _PREFIXES: set[str] = {STATIC_URL_PREFIX}
 
 _TAG_RE = re.compile(
     r"<!--.*?-->"
-    r"|<script\b(?P<script_attrs>[^>]*)>(?P<script_body>.*?)</script\s*>"
+    r"|<script\b(?P<script_attrs>[^>]*)>.*?</script\s*>"
     r"|<style\b[^>]*>.*?</style\s*>"
     r"|<link\b(?P<link_attrs>[^>]*)>",
     re.IGNORECASE | re.DOTALL,
@@ -125,15 +125,14 @@ def _folium_classes() -> Iterator[type]:
         yield getattr(import_module(module), name)
 
 
-def _originals(
-    cls: type,
-) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+def _originals(cls: type) -> dict[str, tuple[tuple[str, str], ...]]:
     """Folium's own (CDN) default_js/default_css of cls, remembered before the first rewrite."""
     if cls not in _ORIGINALS:
-        _ORIGINALS[cls] = (
-            tuple(tuple(p) for p in getattr(cls, "default_js", ())),
-            tuple(tuple(p) for p in getattr(cls, "default_css", ())),
-        )
+        _ORIGINALS[cls] = {
+            attr: tuple(tuple(pair) for pair in getattr(cls, attr))
+            for attr in ("default_js", "default_css")
+            if hasattr(cls, attr)
+        }
     return _ORIGINALS[cls]
 
 
@@ -141,8 +140,8 @@ def folium_cdn_urls() -> list[str]:
     """Every CDN URL that folium's PATCHED_CLASSES load by default, in order, without duplicates."""
     urls: dict[str, None] = {}
     for cls in _folium_classes():
-        js, css = _originals(cls)
-        urls.update((url, None) for _, url in (*js, *css))
+        for pairs in _originals(cls).values():
+            urls.update((url, None) for _, url in pairs)
     return list(urls)
 
 
@@ -160,24 +159,23 @@ def use_local_assets(url_prefix: str) -> None:
         raise ValueError(f"no local copy under {VENDOR_DIR} of: {', '.join(missing)}")
     prefix = url_prefix.rstrip("/")
     for cls in _folium_classes():
-        js, css = _originals(cls)
-        cls.default_js = []
-        for name, url in js:
-            rel = CDN_TO_LOCAL[url]
-            cls.default_js.append((name, f"{prefix}/{rel}"))
-            if rel in LOCAL_JS_AFTER:
-                shim_name, shim_rel = LOCAL_JS_AFTER[rel]
-                cls.default_js.append((shim_name, f"{prefix}/{shim_rel}"))
-        cls.default_css = [(name, f"{prefix}/{CDN_TO_LOCAL[url]}") for name, url in css]
+        for attr, pairs in _originals(cls).items():
+            local = []
+            for name, url in pairs:
+                rel = CDN_TO_LOCAL[url]
+                local.append((name, f"{prefix}/{rel}"))
+                if attr == "default_js" and rel in LOCAL_JS_AFTER:
+                    shim_name, shim_rel = LOCAL_JS_AFTER[rel]
+                    local.append((shim_name, f"{prefix}/{shim_rel}"))
+            setattr(cls, attr, local)
     _PREFIXES.add(prefix)
 
 
 def use_cdn_assets() -> None:
     """Undo use_local_assets: give PATCHED_CLASSES folium's own CDN lists back."""
     for cls in _folium_classes():
-        js, css = _originals(cls)
-        cls.default_js = list(js)
-        cls.default_css = list(css)
+        for attr, pairs in _originals(cls).items():
+            setattr(cls, attr, list(pairs))
 
 
 def _inside_vendor(rel: str) -> Path | None:
