@@ -168,3 +168,11 @@ def test_bad_scopes_and_invalid_rows_are_reported(tmp_path):
     layers, problems = build_all(write_tables(tmp_path, bad_rows))
     assert layers == {}
     assert [str(p) for p in problems] == ["control_changes.csv:6: date: '2021-02-30' is not a real date"]
+
+
+def test_a_confirmation_adds_its_sources_to_the_claim(tmp_path):
+    changes = [dict(c, source_ids="src-a") if c["change_id"] == "c2" else c for c in CHANGES]
+    layers, _ = build_all(write_tables(tmp_path, changes))
+    by_id = {f["properties"]["id"]: f["properties"] for f in layers["control_zones"]["features"]}
+    assert by_id["zone-2020-10-04-AZ-claimed"]["source_ids"] == ["src-b"]
+    assert by_id["zone-2020-10-15-AZ"]["source_ids"] == ["src-a", "src-b"]

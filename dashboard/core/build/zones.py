@@ -155,8 +155,11 @@ def build_zones(places: list[dict], changes: list[dict], country=None, country_s
             for pid in targets:
                 s = state[pid]
                 if c["controller"] is not None:
+                    if c["controller"] == s.controller:  # same holder: the row adds evidence (e.g. confirms)
+                        s.sources["controller"] = tuple(dict.fromkeys(s.sources["controller"] + tuple(c["source_ids"])))
+                    else:
+                        s.sources["controller"] = tuple(c["source_ids"])
                     s.controller, s.claim = c["controller"], c["claim_status"]
-                    s.sources["controller"] = tuple(c["source_ids"])
                 if c["peacekeeping_zone"] is not None:
                     s.peacekeeping = c["peacekeeping_zone"]
                     s.sources["peacekeeping"] = tuple(c["source_ids"])
