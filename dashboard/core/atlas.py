@@ -66,12 +66,24 @@ def _points(records: list[dict], columns: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=CRS)
 
 
+def sidecar_sources(events_path: Path) -> Path:
+    """Where the sources of an events file written by ``import-acled`` live: ``NAME.sources.csv`` beside it."""
+    return events_path.with_name(events_path.stem + ".sources.csv")
+
+
 def load_atlas(data_dir: Path | None = None, *, events_path: Path | None = None) -> Atlas:
-    """Read and validate every file; keep what is valid and report the rest."""
+    """Read and validate every file; keep what is valid and report the rest.
+
+    With ``events_path``, events come from that file instead of ``events.csv``; sources in its sidecar
+    (``NAME.sources.csv``, if present) are added to the atlas's own.
+    """
     data_dir = Path(data_dir or default_data_dir())
     report = Report()
 
     source_rows = tables.validate_table(tables.SOURCES, data_dir, report, None)
+    if events_path is not None and sidecar_sources(events_path).exists():
+        extra = sidecar_sources(events_path)
+        source_rows += tables.validate_table(tables.SOURCES, data_dir, report, None, path=extra, label=extra.name)
     sources = {r["source_id"]: r for r in source_rows}
     known = set(sources)
 

@@ -194,11 +194,16 @@ def validate_table(
     """Read and check one table; return its valid records (each with ``_line``), report the rest."""
     path = path or data_dir / spec.path
     label = label or spec.filename
-    counter = report.file(spec.key, label)
+    report.file(spec.key, label)  # listed even when the file is missing
     if not path.exists():
         report.add(Problem(label, 0, "file", "file not found"))
         return []
-    table = read_csv(path, label)
+    return validate_rows(spec, read_csv(path, label), label, report, known_sources)
+
+
+def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sources: set[str] | None) -> list[dict]:
+    """Check rows already read from a CSV (``csvfile.CsvRows``); return the valid records, report the rest."""
+    counter = report.file(spec.key, label)
     for p in table.problems:
         report.add(p)
     if not table.header:
