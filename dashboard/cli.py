@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from pathlib import Path
 
 from .core import tables
 from .core.atlas import default_data_dir, load_atlas
-from .core.query import point_query, state_on
-from .core.snapshot import events_csv, state_geojson
-from .core.timemodel import EventWindow
-from .core.vocab import LAYERS
+from .core.query import point_query
+from .core.vocab import CLAIM_STATUSES, EVENT_TYPES
 
 
 def _date(value: str) -> str:
@@ -93,18 +92,67 @@ def cmd_at(args) -> int:
     return status
 
 
-def cmd_snapshot(args) -> int:
-    atlas = _load(args)
-    window = EventWindow(last_days=args.last_days) if args.last_days else EventWindow(since=args.since)
-    state = state_on(atlas, args.date, window)
-    layers = tuple(args.layers) if args.layers else LAYERS + ("events",)
-    if args.format == "geojson":
-        text = json.dumps(state_geojson(atlas, state, layers), ensure_ascii=False)
+# Layer names accepted on the command line: the core layers, as in the data contract, and "events".
+CLI_LAYERS = {"control_zones": ("zones", "peacekeeping"), "lachin_corridor": ("corridor",),
+              "peacekeeper_posts": ("posts",), "border_incidents": ("incidents",), "events": ("events",)}
+
+
+def _view(args):
+    from .core.mapview import DEFAULT_LAYERS
+    from .core.permalink import ViewState
+
+    if args.layers:
+        layers = tuple(dict.fromkeys(k for name in args.layers for k in CLI_LAYERS[name]))
+        if args.format == "png":
+            layers += ("places",)
     else:
-        text = events_csv(atlas, state.events if "events" in layers else state.events.iloc[0:0])
+        layers = DEFAULT_LAYERS
+    window = f"last-{args.last_days}" if args.last_days else (f"since-{args.since}" if args.since else "all")
+    return ViewState(args.date, layers=layers, event_types=tuple(args.types) if args.types else None,
+                     claims=tuple(args.claims) if args.claims else None, names=args.names, window=window)
+
+
+def cmd_snapshot(args) -> int:
+    from .core import export
+
+    atlas = _load(args)
+    view = _view(args)
+    if args.format == "png":
+        data = export.export_png(atlas, view)
+    elif args.format == "html":
+        data = export.export_html(atlas, view).encode("utf-8")
+    elif args.format == "geojson":
+        data = export.export_geojson(atlas, view).encode("utf-8")
+    elif args.format == "csv":
+        data = export.export_csv(atlas, view).encode("utf-8")
+    else:
+        data = export.export_zip(atlas, view, args.app_url,
+                                 progress=lambda f, what: print(f"{f:4.0%} {what}", file=sys.stderr))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out} ({len(text.encode('utf-8')) // 1024} KB)", file=sys.stderr)
+    args.out.write_bytes(data)
+    print(f"wrote {args.out} ({max(1, len(data) // 1024)} KB)", file=sys.stderr)
+    return 0
+
+
+def cmd_timelapse(args) -> int:
+    from .core import export
+    from .core.permalink import ViewState
+
+    atlas = _load(args)
+    try:
+        export.step_days(args.start, args.end, args.step)
+    except ValueError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    view = ViewState(args.start, window=f"last-{args.last_days}" if args.last_days else "all", names=args.names)
+
+    def progress(i, n, day):
+        print(f"frame {i}/{n} {day}", file=sys.stderr)
+
+    data = export.timelapse_gif(atlas, view, args.start, args.end, args.step, frame_ms=args.frame_ms,
+                                progress=progress)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    print(f"wrote {args.out} ({max(1, len(data) // 1024)} KB)", file=sys.stderr)
     return 0
 
 
@@ -126,6 +174,63 @@ def cmd_build(args) -> int:
     return 1 if (args.check and changed) else 0
 
 
+def cmd_import_acled(args) -> int:
+    from .core import acled, tables
+    from .core.atlas import sidecar_sources
+    from .core.csvfile import read_csv
+    from .core.problems import Problem, Report
+    from .core.snapshot import safe_cell
+
+    if not args.file.is_file():
+        raise SystemExit(f"error: {args.file} is not a file")
+    table = read_csv(args.file, args.file.name)
+    if not acled.is_acled(table.header):
+        raise SystemExit(f"error: {args.file.name} has no event_id_cnty/event_date columns: not an ACLED export")
+    converted, sources, conversion = acled.convert(table)
+    report = Report()
+    for line, fld, message in conversion:
+        report.add(Problem(args.file.name, line, fld, message))
+    rows = tables.validate_rows(tables.EVENTS, converted, args.file.name, report, set(sources))
+    columns = [c.name for c in tables.EVENTS.columns]
+    kept = {r["event_id"]: r for r in rows}
+    previous = []
+    if args.merge and args.out.exists():  # a re-import replaces the events it already had, never duplicates
+        old = read_csv(args.out, args.out.name)
+        previous = [raw for _, raw in old.rows if raw.get("event_id") not in kept and "__invalid__" not in raw]
+        if sidecar_sources(args.out).exists():
+            for _, raw in read_csv(sidecar_sources(args.out), "sources").rows:
+                sources.setdefault(raw.get("source_id"), raw)
+
+    def cell(value):  # a data file, not an export: text is kept exactly as it came
+        if isinstance(value, list):
+            return ";".join(value)
+        return "" if value is None else str(value)
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(columns)
+        for raw in previous:
+            writer.writerow([raw.get(c, "") for c in columns])
+        for rec in rows:
+            writer.writerow([cell(rec.get(c)) for c in columns])
+    used = {s for rec in rows for s in rec["source_ids"]} | {
+        s for raw in previous for s in (raw.get("source_ids") or "").split(";") if s}
+    source_columns = ["source_id", "outlet", "title", "published", "url", "note"]
+    with sidecar_sources(args.out).open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(source_columns)
+        for sid in sorted(used):
+            if sid in sources:
+                writer.writerow([safe_cell(sources[sid].get(c)) for c in source_columns])
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    rejected = len(table.rows) - len(rows)
+    print(f"{args.file.name}: {len(rows)} events written to {args.out} (+ {sidecar_sources(args.out).name}), "
+          f"{rejected} rejected" + (f", {len(previous)} kept from before" if args.merge else ""), file=sys.stderr)
+    return 1 if rejected else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -143,15 +248,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=Path, metavar="FILE.csv", help="CSV with columns date,lat,lon: one JSON line each")
     p.set_defaults(func=cmd_at)
 
-    p = sub.add_parser("snapshot", help="export what is visible on a date")
+    p = sub.add_parser("snapshot", help="export what is visible on a date (png, html, geojson, csv or zip)")
     _common(p)
     p.add_argument("--date", type=_date, required=True, help="YYYY-MM-DD")
-    p.add_argument("--format", choices=("geojson", "csv"), required=True)
+    p.add_argument("--format", choices=("png", "html", "geojson", "csv", "zip"), required=True,
+                   help="zip = cite-this-view bundle: PNG + GeoJSON + CSV + sources + README with a citation")
     p.add_argument("--out", type=Path, required=True, metavar="PATH")
-    p.add_argument("--layers", nargs="+", choices=LAYERS + ("events",), help="default: all")
+    p.add_argument("--layers", nargs="+", choices=tuple(CLI_LAYERS), help="default: all")
     p.add_argument("--since", type=_date, default=None, help="events since this date (default: all up to --date)")
     p.add_argument("--last-days", type=int, default=None, metavar="N", help="events of the last N days instead")
+    p.add_argument("--types", nargs="+", choices=EVENT_TYPES, help="only these event types")
+    p.add_argument("--claims", nargs="+", choices=CLAIM_STATUSES, help="only these claim statuses")
+    p.add_argument("--names", choices=("both", "az", "hy"), default="both", help="place names (default both)")
+    p.add_argument("--app-url", default="http://localhost:8501/", help="base of the permalink in the zip's citation")
     p.set_defaults(func=cmd_snapshot)
+
+    p = sub.add_parser("timelapse", help="a GIF with one frame per step (progress on stderr)")
+    _common(p)
+    p.add_argument("--start", type=_date, required=True, help="YYYY-MM-DD")
+    p.add_argument("--end", type=_date, required=True, help="YYYY-MM-DD")
+    p.add_argument("--step", type=int, default=7, metavar="DAYS", help="days between frames (default 7)")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.gif")
+    p.add_argument("--last-days", type=int, default=30, metavar="N", help="events of the last N days (default 30)")
+    p.add_argument("--names", choices=("both", "az", "hy"), default="both")
+    p.add_argument("--frame-ms", type=int, default=700, help="milliseconds per frame")
+    p.set_defaults(func=cmd_timelapse)
+
+    p = sub.add_parser("import-acled", help="convert an ACLED export to events in the atlas schema")
+    p.add_argument("file", type=Path, metavar="FILE", help="ACLED export (CSV)")
+    p.add_argument("--out", type=Path, required=True, metavar="EVENTS.csv",
+                   help="events CSV to write; its sources go to EVENTS.sources.csv beside it")
+    p.add_argument("--merge", action="store_true",
+                   help="keep the events already in --out, replacing those the import brings again")
+    p.set_defaults(func=cmd_import_acled)
 
     p = sub.add_parser("build", help="derive the GeoJSON layers from the tables in geodata/")
     p.add_argument("--data", type=Path, default=None, metavar="DIR", help="atlas folder (default: this repository)")
