@@ -33,13 +33,31 @@ def state_on(atlas: Atlas, day: str, window: EventWindow | None = None) -> State
     """Every feature of every layer visible on ``day`` and the events in the window ending on it."""
     window = window or EventWindow()
     first, last = window.bounds(day)
-    layers = {k: atlas.layers[k][visible_mask(atlas.layers[k], day)] for k in LAYERS if k not in WINDOWED}
-    # Incidents last a day or a few: they follow the event window, by the same rule over a span of days.
-    for k in WINDOWED:
-        layers[k] = atlas.layers[k][overlap_mask(atlas.layers[k], first, last)]
-    layers = {k: layers[k] for k in LAYERS}
+    layers = {}
+    for k in LAYERS:
+        if k in WINDOWED:  # incidents last a day or a few: they follow the event window (same rule, a span)
+            layers[k] = atlas.layers[k][overlap_mask(atlas.layers[k], first, last)]
+        else:
+            layers[k] = _visible(atlas, k, day)
     events = joined_events(atlas).iloc[atlas.event_index.window(first, last)]
     return State(day, layers, events, (first, last))
+
+
+def _visible(atlas: Atlas, layer: str, day: str) -> gpd.GeoDataFrame:
+    """The features of a layer visible on ``day``, computed once per period between the layer's change days.
+
+    Scrubbing asks for the same few periods again and again; slicing a GeoDataFrame costs milliseconds.
+    """
+    frame = atlas.layers[layer]
+    cache = atlas._cache.setdefault("visible", {})
+    bounds = cache.get((layer, "days"))
+    if bounds is None:
+        bounds = cache[(layer, "days")] = np.asarray(change_days([frame]), dtype=object).astype(str)
+    period = int(np.searchsorted(bounds, day, side="right"))
+    key = (layer, period)
+    if key not in cache:
+        cache[key] = frame[visible_mask(frame, day)]
+    return cache[key]
 
 
 def _period_groups(days: np.ndarray, boundaries: list[str]):
