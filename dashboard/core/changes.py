@@ -1,0 +1,358 @@
+"""What changed on the map, when: change days, key dates, the "what changed" diff and the chart series.
+
+Pure (no streamlit). Everything is derived from the atlas's layers and events with the one time rule of
+``timemodel`` (visible on D iff ``valid_from <= D < valid_to``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from .atlas import Atlas
+from .geodesy import area_km2, to_equal_area
+from .mapview import EVENT_FAMILIES, describe, place_name, places_by_id
+from .timemodel import change_days as _change_days
+from .timemodel import shift, visible_mask
+from .vocab import CONTROLLER_LABELS, LAYERS
+
+KEY_DATES: tuple[tuple[str, str], ...] = (
+    ("1994-05-12", "1994 ceasefire (Bishkek Protocol): the line of contact"),
+    ("2020-09-26", "Baseline: the day before the 2020 war"),
+    ("2020-09-27", "2020 war begins"),
+    ("2020-11-10", "Trilateral ceasefire statement takes effect"),
+    ("2020-11-20", "Handover of Aghdam district"),
+    ("2020-11-25", "Handover of Kalbajar district"),
+    ("2020-12-01", "Handover of Lachin district"),
+    ("2022-08-26", "Lachin, Sus and Zabukh handed over; new corridor route"),
+    ("2022-12-12", "Blockade of the Lachin corridor begins"),
+    ("2023-04-23", "Azerbaijani checkpoint on the Lachin corridor"),
+    ("2023-09-19", "Azerbaijani offensive of 19-20 September 2023"),
+    ("2024-06-12", "Russian peacekeepers' withdrawal completed"),
+)
+"""Dates users jump to (from the issue); capture dates of towns are added from the events."""
+CAPTURE_KINDS = ("city", "town")
+
+
+def day_range(atlas: Atlas) -> tuple[str, str]:
+    """``(atlas.first_day, atlas.last_day)``, computed once (each property scans every layer)."""
+    if "day_range" not in atlas._cache:
+        atlas._cache["day_range"] = (atlas.first_day, atlas.last_day)
+    return atlas._cache["day_range"]
+
+
+def change_days(atlas: Atlas) -> list[str]:
+    """Every day on which a feature of some layer appears or disappears, sorted (cached)."""
+    if "change_days" not in atlas._cache:
+        atlas._cache["change_days"] = _change_days(atlas.layers[k] for k in LAYERS)
+    return atlas._cache["change_days"]
+
+
+def previous_change(atlas: Atlas, day: str) -> str | None:
+    """The last change day strictly before ``day``."""
+    days = change_days(atlas)
+    i = bisect.bisect_left(days, day)
+    return days[i - 1] if i > 0 else None
+
+
+def next_change(atlas: Atlas, day: str) -> str | None:
+    """The first change day strictly after ``day``."""
+    days = change_days(atlas)
+    i = bisect.bisect_right(days, day)
+    return days[i] if i < len(days) else None
+
+
+def latest_change(atlas: Atlas, day: str) -> str | None:
+    """The last change day on or before ``day``."""
+    days = change_days(atlas)
+    i = bisect.bisect_right(days, day)
+    return days[i - 1] if i > 0 else None
+
+
+@dataclass(frozen=True)
+class KeyDate:
+    day: str
+    label: str
+
+
+def key_dates(atlas: Atlas, names: str = "both") -> list[KeyDate]:
+    """The fixed key dates plus the first reported capture of each town or city, within the atlas range."""
+    key = ("key_dates", names)
+    if key not in atlas._cache:
+        atlas._cache[key] = _key_dates(atlas, names)
+    return atlas._cache[key]
+
+
+def _key_dates(atlas: Atlas, names: str) -> list[KeyDate]:
+    found: dict[str, list[str]] = {}
+    for day, label in KEY_DATES:
+        found.setdefault(day, []).append(label)
+    places = places_by_id(atlas)
+    ev = atlas.events
+    if not ev.empty:
+        captures = ev[(ev["event_type"] == "capture") & ev["place_id"].notna()]
+        seen: set[str] = set()
+        for _, row in captures.iterrows():
+            place = places.get(row["place_id"])
+            if place is None or place.get("kind") not in CAPTURE_KINDS or row["place_id"] in seen:
+                continue
+            seen.add(row["place_id"])
+            found.setdefault(row["date"], []).append(
+                f"Capture of {place_name(place, names)} reported ({row['claim_status']})")
+    first, last = day_range(atlas)
+    return [KeyDate(d, "; ".join(found[d])) for d in sorted(found) if first <= d <= last]
+
+
+# --- what changed -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """One change that took effect on ``day``, with the sources that report it."""
+
+    day: str
+    layer: str
+    title: str
+    details: list[str] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
+    feature_ids: tuple[str, ...] = ()
+
+
+def _zones_equal_area(atlas: Atlas) -> np.ndarray:
+    """The control zones' geometries in the equal-area projection (metres), projected once."""
+    if "zones_equal_area" not in atlas._cache:
+        atlas._cache["zones_equal_area"] = to_equal_area(atlas.layers["control_zones"].geometry).to_numpy()
+    return atlas._cache["zones_equal_area"]
+
+
+SETTLEMENT_KINDS = ("city", "town", "village")
+
+
+def _settlements(atlas: Atlas) -> pd.DataFrame:
+    """Gazetteer settlements inside the mapped area (the places whose holder the zones decide)."""
+    if "settlements" not in atlas._cache:
+        places = atlas.places
+        keep = places["kind"].isin(SETTLEMENT_KINDS) & places["area"].isin(("nkao", "districts"))
+        atlas._cache["settlements"] = places[keep].reset_index(drop=True)
+    return atlas._cache["settlements"]
+
+
+def _holders(atlas: Atlas, mask: np.ndarray) -> dict[str, tuple[str, str, bool]]:
+    """Settlement -> (controller, zone id, in the peacekeeping zone) under the zones selected by ``mask``."""
+    cache = atlas._cache.setdefault("holders", {})
+    key = mask.tobytes()
+    if key not in cache:
+        zones = atlas.layers["control_zones"][mask]
+        places = _settlements(atlas)
+        points = shapely.points(places["lon"].to_numpy(float), places["lat"].to_numpy(float))
+        point_idx, zone_idx = shapely.STRtree(zones.geometry.values).query(points, predicate="within")
+        pk = zones["peacekeeping_zone"].fillna(False).astype(bool).to_numpy() if "peacekeeping_zone" in zones \
+            else np.zeros(len(zones), dtype=bool)
+        ids, controllers = zones["id"].to_numpy(), zones["controller"].to_numpy()
+        pids = places["place_id"].to_numpy()
+        cache[key] = {pids[p]: (controllers[z], ids[z], bool(pk[z])) for p, z in zip(point_idx, zone_idx, strict=True)}
+    return cache[key]
+
+
+def _zone_change(atlas: Atlas, day: str, names: str) -> Change | None:
+    zones = atlas.layers["control_zones"]
+    if zones.empty:
+        return None
+    started = _records_on(atlas, "control_zones", "valid_from", day)
+    ended = _records_on(atlas, "control_zones", "valid_to", day)
+    if not started and not ended:
+        return None
+    before_mask, after_mask = visible_mask(zones, shift(day, -1)), visible_mask(zones, day)
+    projected, controllers = _zones_equal_area(atlas), zones["controller"].to_numpy()
+    gains = []
+    for controller in sorted(CONTROLLER_LABELS):
+        new = projected[after_mask & (controllers == controller)]
+        if not len(new):
+            continue
+        gained = shapely.difference(shapely.union_all(new),
+                                    shapely.union_all(projected[before_mask & (controllers == controller)]))
+        km2 = shapely.area(gained) / 1e6
+        if km2 >= 0.5:
+            gains.append((controller, km2))
+    label = CONTROLLER_LABELS.get
+    if gains:
+        title = "Control: " + "; ".join(f"{km2:,.0f} km² to {label(c, c)}" for c, km2 in gains)
+    else:
+        title = "Control zones redrawn"
+    details = []
+    if not _settlements(atlas).empty:
+        was, now = _holders(atlas, before_mask), _holders(atlas, after_mask)
+        claims = dict(zip(zones["id"], zones["claim_status"].fillna("confirmed"), strict=True)) \
+            if "claim_status" in zones else {}
+        moved: dict[str, list[str]] = {}
+        for pid, (controller, zone_id, pk) in now.items():
+            old = was.get(pid)
+            if old is None or old[0] != controller:
+                moved.setdefault(f"Settlements now held by {label(controller, controller)}", []).append(pid)
+            elif claims.get(old[1], "confirmed") != claims.get(zone_id, "confirmed"):
+                moved.setdefault(f"Settlements whose status is now {claims.get(zone_id, 'confirmed')}",
+                                 []).append(pid)
+            if old is not None and old[2] != pk:
+                moved.setdefault("Joined the Russian peacekeeping zone" if pk
+                                 else "Left the Russian peacekeeping zone", []).append(pid)
+        known = places_by_id(atlas)
+        details = [f"{head} ({len(pids)}): " + _names(known, pids, names) for head, pids in moved.items()]
+    old_ids = set(_ids_of(ended))
+    new_ids = [s for s in _ids_of(started) if s not in old_ids]
+    sources = atlas.resolve_sources(new_ids or _ids_of(started))
+    return Change(day, "control_zones", title, details, sources, tuple(r["id"] for r in started))
+
+
+def _names(known: dict, pids: list[str], names: str, limit: int = 25) -> str:
+    labels = sorted(place_name(known[p], names) if p in known else p for p in pids)
+    return ", ".join(labels[:limit]) + (f" and {len(labels) - limit} more" if len(labels) > limit else "")
+
+
+def _records_on(atlas: Atlas, layer: str, column: str, day: str) -> list[dict]:
+    """The records (no geometry) of ``layer`` whose ``column`` (valid_from or valid_to) is ``day``; indexed once."""
+    key = ("records_by_day", layer, column)
+    if key not in atlas._cache:
+        frame = atlas.layers[layer]
+        index: dict[str, list[dict]] = {}
+        for record in frame.drop(columns=["geometry"]).to_dict("records"):
+            if isinstance(record.get(column), str):
+                index.setdefault(record[column], []).append(record)
+        atlas._cache[key] = index
+    return atlas._cache[key].get(day, [])
+
+
+def _ids_of(records: list[dict]) -> list[str]:
+    out: dict[str, None] = {}
+    for r in records:
+        out.update((s, None) for s in (r.get("source_ids") or ()))
+    return list(out)
+
+
+def _feature_changes(atlas: Atlas, layer: str, day: str, names: str) -> list[Change]:
+    started = _records_on(atlas, layer, "valid_from", day)
+    ended = _records_on(atlas, layer, "valid_to", day)
+    out: list[Change] = []
+    if layer == "lachin_corridor":
+        for route in sorted({r["route"] for r in started + ended}):
+            new = [r for r in started if r["route"] == route]
+            old = [r for r in ended if r["route"] == route]
+            old_status = old[0]["status"] if old else None
+            new_status = new[0]["status"] if new else None
+            if new_status and old_status and new_status != old_status:
+                title = f"Lachin corridor, {route} route: {old_status} → {new_status}"
+            elif new_status and not old_status:
+                title = f"Lachin corridor, {route} route: in use ({new_status})"
+            elif old_status and not new_status:
+                title = f"Lachin corridor, {route} route: no longer in use"
+            else:
+                title = f"Lachin corridor, {route} route redrawn ({new_status})"
+            notes = list(dict.fromkeys(r["status_note"] for r in new if isinstance(r.get("status_note"), str)
+                                       and r["status_note"]))
+            out.append(Change(day, layer, title, notes, atlas.resolve_sources(_ids_of(new) or _ids_of(old)),
+                              tuple(r["id"] for r in new + old)))
+    elif layer == "peacekeeper_posts":
+        for part, verb in ((started, "opened"), (ended, "closed")):
+            if part:
+                out.append(Change(day, layer, f"Peacekeeper posts {verb}: {len(part)}",
+                                  [", ".join(str(r["name"]) for r in part)], atlas.resolve_sources(_ids_of(part)),
+                                  tuple(r["id"] for r in part)))
+    elif layer == "border_incidents":
+        for record in started:
+            desc = describe(atlas, layer, record, names)
+            summary = record.get("summary")
+            out.append(Change(day, layer, desc.title, [summary] if isinstance(summary, str) and summary else [],
+                              desc.sources, (str(record["id"]),)))
+    return out
+
+
+def changes_between(atlas: Atlas, start: str | None, end: str, names: str = "both") -> list[Change]:
+    """Every change that took effect on a day in (``start``, ``end``], oldest first."""
+    days = [d for d in change_days(atlas) if (start is None or d > start) and d <= end]
+    out: list[Change] = []
+    for day in days:
+        zone = _zone_change(atlas, day, names)
+        if zone is not None:
+            out.append(zone)
+        for layer in ("lachin_corridor", "peacekeeper_posts", "border_incidents"):
+            out += _feature_changes(atlas, layer, day, names)
+    return out
+
+
+def what_changed(atlas: Atlas, day: str, names: str = "both") -> tuple[str | None, str | None, list[Change]]:
+    """``(since, on, changes)``: the changes of the last change day ``on`` <= ``day``, since the one before.
+
+    ``on`` is None when nothing changed on or before ``day``.
+    """
+    on = latest_change(atlas, day)
+    if on is None:
+        return None, None, []
+    since = previous_change(atlas, on)
+    key = ("what_changed", since, on, names)
+    if key not in atlas._cache:
+        atlas._cache[key] = changes_between(atlas, since, on, names)
+    return since, on, atlas._cache[key]
+
+
+# --- chart series -------------------------------------------------------------------------------------------------
+
+
+def area_series(atlas: Atlas) -> pd.DataFrame:
+    """Area held by each side (km², equal-area projection) from each zone change day on.
+
+    Columns ``date``, ``controller``, ``label``, ``km2``; one row per change day and controller, plus a
+    closing row on the atlas's last day, so the series can be drawn as steps. Cached.
+    """
+    if "area_series" in atlas._cache:
+        return atlas._cache["area_series"]
+    zones = atlas.layers["control_zones"]
+    rows = []
+    if not zones.empty:
+        km2 = area_km2(zones.geometry)
+        controllers = zones["controller"].to_numpy()
+        days = _change_days([zones])
+        last = max(day_range(atlas)[1], days[-1])
+        for day in [*days, last]:
+            mask = visible_mask(zones, day)
+            for controller in sorted(CONTROLLER_LABELS):
+                total = float(km2[mask & (controllers == controller)].sum())
+                rows.append({"date": day, "controller": controller, "label": CONTROLLER_LABELS[controller],
+                             "km2": round(total, 1)})
+    frame = pd.DataFrame(rows, columns=["date", "controller", "label", "km2"])
+    atlas._cache["area_series"] = frame
+    return frame
+
+
+def area_on(atlas: Atlas, day: str) -> dict[str, float]:
+    """km² held by each controller on ``day``."""
+    series = area_series(atlas)
+    past = series[series["date"] <= day]
+    if past.empty:
+        return {}
+    latest = past[past["date"] == past["date"].max()]
+    return dict(zip(latest["controller"], latest["km2"], strict=True))
+
+
+FAMILY_OF = {t: family for family, (_, _, types) in EVENT_FAMILIES.items() for t in types}
+
+
+def events_per_week(events: pd.DataFrame) -> pd.DataFrame:
+    """Events counted per ISO week (Monday) and event family: columns ``week``, ``family``, ``label``, ``count``."""
+    columns = ["week", "family", "label", "count"]
+    if events.empty:
+        return pd.DataFrame(columns=columns)
+    days = pd.to_datetime(events["date"])
+    weeks = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.strftime("%Y-%m-%d")
+    family = events["event_type"].map(FAMILY_OF).fillna("other")
+    counts = pd.DataFrame({"week": weeks.to_numpy(), "family": family.to_numpy()}).value_counts().reset_index()
+    counts["label"] = counts["family"].map({k: v[0] for k, v in EVENT_FAMILIES.items()})
+    return counts.sort_values(["week", "family"]).reset_index(drop=True)[columns]
+
+
+def week_of(day: str) -> str:
+    """The Monday of ``day``'s week."""
+    stamp = pd.Timestamp(day)
+    return (stamp - pd.Timedelta(days=stamp.weekday())).strftime("%Y-%m-%d")

@@ -1,0 +1,239 @@
+"""The dashboard's state as URL query parameters, and back.
+
+Pure (no streamlit). ``encode`` gives a dict of parameters (a value is a string, or a list of strings for a
+repeated parameter); ``decode`` reads such a dict, keeps what is valid and returns one notice per thing it
+ignored, so a damaged link still opens on as much of its view as it can.
+
+Parameters: ``date`` (YYYY-MM-DD), ``layers`` (comma list of mapview.LAYER_KEYS, or ``none``), ``types``
+and ``claims`` (comma lists), ``actor`` (repeated), ``names`` (both|az|hy), ``window`` (``all``,
+``last-N`` or ``since-YYYY-MM-DD``), ``basemap``, ``view`` (``lat,lon,zoom``) and ``sel`` (``layer:id``
+of the feature whose sources the side panel shows).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+
+from .mapview import BASEMAPS, DEFAULT_BASEMAP, DEFAULT_LAYERS, DEFAULT_NAMES, LAYER_KEYS, NAME_MODES, MapOptions
+from .timemodel import EventWindow
+from .vocab import CLAIM_STATUSES, EVENT_TYPES
+
+DEFAULT_WINDOW = "last-30"
+MAX_WINDOW_DAYS = 20_000
+SELECT_LAYERS = ("control_zones", "lachin_corridor", "peacekeeper_posts", "border_incidents", "events", "places")
+IGNORED_PARAMS = frozenset({"embed", "embed_options"})  # Streamlit's own
+PARAMS = ("date", "layers", "types", "actor", "claims", "names", "window", "basemap", "view", "sel")
+_WINDOW_RE = re.compile(r"^(all|last-(\d{1,5})|since-(\d{4}-\d{2}-\d{2}))$")
+_SEL_RE = re.compile(r"^([a-z_]+):(\S{1,200})$")
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything a link restores. ``None`` filters mean "all"."""
+
+    day: str
+    layers: tuple[str, ...] = DEFAULT_LAYERS
+    event_types: tuple[str, ...] | None = None
+    actors: tuple[str, ...] | None = None
+    claims: tuple[str, ...] | None = None
+    names: str = DEFAULT_NAMES
+    window: str = DEFAULT_WINDOW
+    basemap: str = DEFAULT_BASEMAP
+    view: tuple[float, float, int] | None = None
+    selected: str | None = None
+
+    @property
+    def options(self) -> MapOptions:
+        return MapOptions(self.layers, self.names, self.event_types, self.actors, self.claims)
+
+    @property
+    def event_window(self) -> EventWindow:
+        return event_window(self.window)
+
+
+def event_window(spec: str) -> EventWindow:
+    """``all`` -> cumulative, ``last-N`` -> the last N days, ``since-DAY`` -> cumulative since DAY."""
+    m = _WINDOW_RE.match(spec or "")
+    if not m or m.group(1) == "all":
+        return EventWindow()
+    if m.group(2):
+        return EventWindow(last_days=max(1, int(m.group(2))))
+    return EventWindow(since=m.group(3))
+
+
+def window_spec(window: EventWindow) -> str:
+    """The inverse of ``event_window``."""
+    if window.last_days is not None:
+        return f"last-{window.last_days}"
+    if window.since:
+        return f"since-{window.since}"
+    return "all"
+
+
+def _csv(values: Iterable[str] | None) -> str:
+    values = list(values or ())
+    return ",".join(values) if values else "none"
+
+
+def encode(state: ViewState, defaults: ViewState | None = None) -> dict[str, str | list[str]]:
+    """Query parameters for ``state``: always the date and layers, the rest only where not the default."""
+    defaults = defaults or ViewState(state.day)
+    out: dict[str, str | list[str]] = {"date": state.day, "layers": _csv(state.layers)}
+    if state.event_types is not None:
+        out["types"] = _csv(state.event_types)
+    if state.claims is not None:
+        out["claims"] = _csv(state.claims)
+    if state.actors is not None:
+        out["actor"] = list(state.actors) if state.actors else ["none"]
+    for key, value, default in (("names", state.names, defaults.names), ("window", state.window, defaults.window),
+                                ("basemap", state.basemap, defaults.basemap)):
+        if value != default:
+            out[key] = value
+    if state.view is not None:
+        lat, lon, zoom = state.view
+        out["view"] = f"{lat:.4f},{lon:.4f},{int(zoom)}"
+    if state.selected:
+        out["sel"] = state.selected
+    return out
+
+
+def _values(raw) -> list[str]:
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        return [raw]
+    return [str(v) for v in raw]
+
+
+def _last(raw) -> str | None:
+    values = _values(raw)
+    return values[-1].strip() if values else None
+
+
+def _choices(name: str, raw, allowed: Iterable[str], notices: list[str]) -> tuple[str, ...] | None:
+    """A comma list checked against ``allowed``; unknown items are dropped with a notice."""
+    text = _last(raw)
+    if text is None:
+        return None
+    if text == "none":
+        return ()
+    allowed = tuple(allowed)
+    items = [v.strip() for v in text.split(",") if v.strip()]
+    bad = [v for v in items if v not in allowed]
+    if bad:
+        notices.append(f"{name}: ignored unknown value(s) {', '.join(repr(b) for b in bad)}")
+    good = tuple(dict.fromkeys(v for v in items if v in allowed))
+    if not good and not bad:
+        return ()
+    if not good:
+        return None
+    return tuple(v for v in allowed if v in good)  # canonical order
+
+
+def _date(text: str) -> str | None:
+    try:
+        return date.fromisoformat(text).isoformat() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+    except ValueError:
+        return None
+
+
+def decode(
+    params: Mapping[str, object],
+    defaults: ViewState,
+    *,
+    first_day: str,
+    last_day: str,
+    actors: Iterable[str] | None = None,
+) -> tuple[ViewState, list[str]]:
+    """The state a link describes, starting from ``defaults``, and a notice per ignored parameter."""
+    notices: list[str] = []
+    state = defaults
+    for key in params:
+        if key not in PARAMS and key not in IGNORED_PARAMS:
+            notices.append(f"unknown parameter {key!r} ignored")
+
+    text = _last(params.get("date"))
+    if text is not None:
+        day = _date(text)
+        if day is None:
+            notices.append(f"date: {text!r} is not a date (YYYY-MM-DD); showing {defaults.day}")
+        elif not first_day <= day <= last_day:
+            notices.append(f"date: {day} is outside the atlas ({first_day} to {last_day}); showing {defaults.day}")
+        else:
+            state = replace(state, day=day)
+
+    layers = _choices("layers", params.get("layers"), LAYER_KEYS, notices)
+    if layers is not None:
+        state = replace(state, layers=layers)
+    types = _choices("types", params.get("types"), EVENT_TYPES, notices)
+    if types is not None:
+        state = replace(state, event_types=types)
+    claims = _choices("claims", params.get("claims"), CLAIM_STATUSES, notices)
+    if claims is not None:
+        state = replace(state, claims=claims)
+
+    actor_values = [v.strip() for v in _values(params.get("actor")) if v.strip()]
+    if actor_values:
+        if actor_values == ["none"]:
+            state = replace(state, actors=())
+        else:
+            known = None if actors is None else set(actors)
+            bad = [a for a in actor_values if known is not None and a not in known]
+            if bad:
+                notices.append(f"actor: ignored unknown actor(s) {', '.join(repr(b) for b in bad)}")
+            good = tuple(dict.fromkeys(a for a in actor_values if a not in bad))
+            if good:
+                state = replace(state, actors=good)
+
+    for key, allowed in (("names", NAME_MODES), ("basemap", BASEMAPS)):
+        text = _last(params.get(key))
+        if text is None:
+            continue
+        if text in allowed:
+            state = replace(state, **{key: text})
+        else:
+            notices.append(f"{key}: {text!r} is not one of {', '.join(allowed)}")
+
+    text = _last(params.get("window"))
+    if text is not None:
+        m = _WINDOW_RE.match(text)
+        since = _date(m.group(3)) if m and m.group(3) else None
+        if not m or (m.group(2) and not 1 <= int(m.group(2)) <= MAX_WINDOW_DAYS) or (m.group(3) and since is None):
+            notices.append(f"window: {text!r} is not 'all', 'last-N' (N days) or 'since-YYYY-MM-DD'")
+        elif since is not None and not first_day <= since <= last_day:
+            notices.append(f"window: {since} is outside the atlas ({first_day} to {last_day})")
+        else:
+            state = replace(state, window=text)
+
+    text = _last(params.get("view"))
+    if text is not None:
+        view = _view(text)
+        if view is None:
+            notices.append(f"view: {text!r} is not 'lat,lon,zoom'")
+        else:
+            state = replace(state, view=view)
+
+    text = _last(params.get("sel"))
+    if text is not None:
+        m = _SEL_RE.match(text)
+        if not m or m.group(1) not in SELECT_LAYERS:
+            notices.append(f"sel: {text!r} is not 'layer:feature-id'")
+        else:
+            state = replace(state, selected=text)
+    return state, notices
+
+
+def _view(text: str) -> tuple[float, float, int] | None:
+    parts = text.split(",")
+    if len(parts) != 3:
+        return None
+    try:
+        lat, lon, zoom = float(parts[0]), float(parts[1]), float(parts[2])
+    except ValueError:
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 1 <= zoom <= 18 and zoom == int(zoom)):
+        return None
+    return (round(lat, 4), round(lon, 4), int(zoom))

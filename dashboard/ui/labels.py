@@ -1,0 +1,53 @@
+"""Widget keys and labels, declared once: the app builds its widgets from these and the tests find them here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core.mapview import LAYER_TITLES
+
+
+@dataclass(frozen=True)
+class Widget:
+    key: str
+    label: str
+    help: str | None = None
+    shortcut: str | None = None
+
+
+# Date controls (inside the map fragment).
+DAY = Widget("day", "Date", "Arrow keys move one day, Page Up / Page Down move faster, Home / End go to the ends.")
+PREV_CHANGE = Widget("prev_change", "◀ Change", "Jump to the previous day on which the map changes.", "P")
+NEXT_CHANGE = Widget("next_change", "Change ▶", "Jump to the next day on which the map changes.", "N")
+KEY_DATE = Widget("key_date", "Jump to a key date", "Ceasefires, captures, handovers, blockade, offensive, withdrawal.")
+PLAY = Widget("play", "▶ Play", "Animate: advance the date step by step.", "K")
+PAUSE_LABEL = "⏸ Pause"
+PLAY_STEP = Widget("play_step", "Play step")
+
+# Sidebar.
+LAYERS = {key: Widget(f"layer_{key}", title) for key, title in LAYER_TITLES.items()}
+WINDOW_MODE = Widget("window_mode", "Events shown", "Which events the map shows on the chosen date.")
+WINDOW_DAYS = Widget("window_days", "Number of days")
+WINDOW_SINCE = Widget("window_since", "Since")
+EVENT_TYPES = Widget("event_types", "Event types", "Leave empty for all types.")
+ACTORS = Widget("actors", "Actors", "Events with any of these as actor 1 or actor 2; empty for all.")
+CLAIMS = Widget("claims", "Claim status", "Leave empty for all.")
+NAMES = Widget("names", "Place names", "How places with an Azerbaijani and an Armenian name are labelled.")
+BASEMAP = Widget("basemap", "Basemap", "Tiles are fetched from the internet; with none the map works offline.")
+PLACE = Widget("place", "Find a place", "Type an Azerbaijani, Armenian or Russian name; the map flies there.")
+
+MAP = "map"
+"""The st_folium key."""
+FRAGMENT = "mapview"
+"""The key of the fragment holding the date controls, the map and the date-dependent panels."""
+
+WINDOW_MODES = {"last": "Last N days", "since": "Since a date", "all": "All up to the date"}
+PLAY_STEPS = {"1": "1 day", "7": "1 week", "30": "30 days", "change": "Next change"}
+
+TITLE = "Karabakh Conflict Atlas"
+SELECTED_HEADER = "Selected feature"
+SELECTED_EMPTY = "Click a zone, road, post, incident, event or place on the map to see its sources here."
+CHANGES_HEADER = "What changed"
+CHART_EVENTS = "Events per week"
+CHART_AREA = "Area held by each side"
+NOTICE_PREFIX = "Some link parameters were ignored"

@@ -1,0 +1,153 @@
+"""The map fragment: date controls, the map, the selected feature, what changed and the charts.
+
+Scrubbing reruns only this fragment. The base map is built fresh and date-free on every run, so
+streamlit-folium keeps the same Leaflet map in the browser (zoom and centre stay where the user left
+them) and swaps the date layers in place (``feature_group_to_add``).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ..core import changes, mapview
+from ..core.atlas import Atlas
+from ..core.permalink import ViewState
+from ..core.query import state_on
+from . import labels as L
+from . import panels
+from . import state as S
+
+MAP_HEIGHT = 680
+PLAY_INTERVAL_S = 1.5
+RETURNED = ["last_object_clicked_popup", "center", "zoom"]
+"""What a map interaction sends back: the clicked popup (side panel) and the view (permalink)."""
+
+
+def _set_day(day: str | None) -> None:
+    if day:
+        st.session_state[L.DAY.key] = date.fromisoformat(day)
+
+
+def _on_key_date() -> None:
+    _set_day(st.session_state.get(L.KEY_DATE.key))
+    st.session_state[L.KEY_DATE.key] = None
+
+
+def _toggle_play() -> None:
+    st.session_state[S.PLAYING] = not st.session_state.get(S.PLAYING, False)
+    st.session_state[S.LAST_TICK] = time.monotonic()
+
+
+def _advance(atlas: Atlas, day: str) -> str | None:
+    """The next date while playing, or None at the end."""
+    step = st.session_state.get(L.PLAY_STEP.key, "change")
+    nxt = changes.next_change(atlas, day) if step == "change" else (
+        date.fromisoformat(day) + timedelta(days=int(step))).isoformat()
+    last = changes.day_range(atlas)[1]
+    if nxt is None or day >= last:
+        return None
+    return min(nxt, last)
+
+
+def _tick(atlas: Atlas) -> None:
+    """While playing, move the date on once per interval (a timer run of the fragment)."""
+    ss = st.session_state
+    if not ss.get(S.PLAYING):
+        return
+    now = time.monotonic()
+    if now - ss.get(S.LAST_TICK, 0.0) < 0.8 * PLAY_INTERVAL_S:
+        return
+    ss[S.LAST_TICK] = now
+    nxt = _advance(atlas, ss[L.DAY.key].isoformat())
+    if nxt is None:
+        ss[S.PLAYING] = False
+    else:
+        _set_day(nxt)
+
+
+def date_controls(atlas: Atlas, day: str, names: str) -> None:
+    first, last = (date.fromisoformat(d) for d in changes.day_range(atlas))
+    prev_day, next_day = changes.previous_change(atlas, day), changes.next_change(atlas, day)
+    left, middle, right = st.columns([1.3, 6, 1.3], vertical_alignment="bottom")
+    left.button(L.PREV_CHANGE.label, key=L.PREV_CHANGE.key, help=f"{L.PREV_CHANGE.help} ({prev_day or 'none'})",
+                on_click=_set_day, args=(prev_day,), disabled=prev_day is None, shortcut=L.PREV_CHANGE.shortcut,
+                width="stretch")
+    middle.slider(L.DAY.label, min_value=first, max_value=last, step=timedelta(days=1), format="D MMM YYYY",
+                  key=L.DAY.key, help=L.DAY.help)
+    right.button(L.NEXT_CHANGE.label, key=L.NEXT_CHANGE.key, help=f"{L.NEXT_CHANGE.help} ({next_day or 'none'})",
+                 on_click=_set_day, args=(next_day,), disabled=next_day is None, shortcut=L.NEXT_CHANGE.shortcut,
+                 width="stretch")
+    keys = changes.key_dates(atlas, names)
+    labels = {k.day: f"{k.day}: {k.label}" for k in keys}
+    c1, c2, c3 = st.columns([4, 1, 1], vertical_alignment="bottom")
+    c1.selectbox(L.KEY_DATE.label, list(labels), index=None, key=L.KEY_DATE.key, format_func=labels.get,
+                 placeholder="Choose a key date…", help=L.KEY_DATE.help, on_change=_on_key_date)
+    playing = st.session_state.get(S.PLAYING, False)
+    c2.button(L.PAUSE_LABEL if playing else L.PLAY.label, key=L.PLAY.key, help=L.PLAY.help, on_click=_toggle_play,
+              shortcut=L.PLAY.shortcut, width="stretch")
+    c3.selectbox(L.PLAY_STEP.label, list(L.PLAY_STEPS), key=L.PLAY_STEP.key, format_func=L.PLAY_STEPS.get)
+
+
+def _map(atlas: Atlas, view: ViewState) -> dict | None:
+    """Draw the map for ``view``; return what the browser reported (clicked popup, centre, zoom)."""
+    state = state_on(atlas, view.day, view.event_window)
+    groups = mapview.date_layers(atlas, state, view.options)
+    fly = st.session_state.pop(S.FLY, None)
+    center = zoom = None
+    if fly is not None:  # a nudge makes a repeated fly-to the same place differ from the last one sent
+        nudge = 1e-7 * (st.session_state.get(S.FLY_COUNT, 0) % 2)
+        center, zoom = [fly[0] + nudge, fly[1]], fly[2] + nudge
+    result = st_folium(mapview.base_map(atlas, view.basemap), key=L.MAP, feature_group_to_add=groups,
+                       returned_objects=RETURNED, center=center, zoom=zoom, height=MAP_HEIGHT,
+                       use_container_width=True)
+    counts = mapview.visible_counts(atlas, state, view.options)
+    st.caption(f"{counts['zones']} control zones, {counts['posts']} peacekeeper posts, "
+               f"{counts['incidents']} border incidents and {counts['events']} events "
+               f"({state.window[0]} to {state.window[1]}) match the date and filters.")
+    return result
+
+
+def _remember(result: dict | None) -> None:
+    """Keep the clicked feature and the map's view for the side panel and the link."""
+    if not result:
+        return
+    ss = st.session_state
+    popup = result.get("last_object_clicked_popup")
+    if popup and popup != ss.get(S.LAST_POPUP):
+        ss[S.LAST_POPUP] = popup
+        ref = mapview.parse_ref(popup)
+        if ref:
+            ss[S.SELECTED] = f"{ref[0]}:{ref[1]}"
+    center, zoom = result.get("center"), result.get("zoom")
+    if isinstance(center, dict) and "lat" in center and "lng" in center and zoom:
+        ss[S.VIEW] = (round(float(center["lat"]), 4), round(float(center["lng"]), 4), int(zoom))
+
+
+def fragment(atlas: Atlas, registered_playing: bool) -> None:
+    """Body of the map fragment (wrapped by ``st.fragment`` in app.py)."""
+    if st.session_state.get(S.PLAYING, False) != registered_playing:
+        st.rerun(scope="app")  # play/pause changes the fragment's timer, which only an app run can do
+    _tick(atlas)
+    view = S.current(atlas)
+    controls = st.container()  # drawn above the map, filled after it: the map's message goes out first
+    map_col, side_col = st.columns([3, 1])
+    with map_col:
+        result = _map(atlas, view)
+    with controls:
+        date_controls(atlas, view.day, view.names)
+    _remember(result)
+    view = S.current(atlas)
+    with side_col:
+        panels.selected_feature(atlas, view.selected, view.day, view.names)
+        st.divider()
+        panels.what_changed(atlas, view.day, view.names)
+    chart_left, chart_right = st.columns(2)
+    with chart_left:
+        panels.events_chart(atlas, view)
+    with chart_right:
+        panels.area_chart(atlas, view.day)
+    S.sync_url(atlas, view)

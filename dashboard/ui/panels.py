@@ -1,0 +1,157 @@
+"""Panels next to and under the map: the selected feature's sources, what changed, the two charts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ..core import changes
+from ..core.atlas import Atlas
+from ..core.mapview import (
+    CONTROLLER_COLOURS,
+    EVENT_FAMILIES,
+    MapOptions,
+    describe,
+    esc,
+    filter_events,
+    find_feature,
+    sources_html,
+)
+from ..core.permalink import ViewState
+from ..core.query import joined_events
+from ..core.timemodel import is_visible
+from ..core.vocab import CONTROLLER_LABELS
+from . import labels as L
+
+
+def _html(markup: str) -> None:
+    """Render HTML built (and escaped) by the core; one line, so Markdown leaves it alone."""
+    st.markdown(markup.replace("\n", " "), unsafe_allow_html=True)
+
+
+def selected_feature(atlas: Atlas, selected: str | None, day: str, names: str) -> None:
+    st.markdown(f"**{L.SELECTED_HEADER}**")
+    if not selected:
+        st.caption(L.SELECTED_EMPTY)
+        return
+    layer, _, fid = selected.partition(":")
+    record = find_feature(atlas, layer, fid)
+    if record is None:
+        st.caption(f"No feature {selected!r} in this atlas.")
+        return
+    desc = describe(atlas, layer, record, names)
+    facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in desc.facts)
+    _html(f'<div class="atlas-side"><div class="side-title">{esc(desc.title)}</div>'
+          f'<dl class="side-facts">{facts}</dl>'
+          f'<div class="side-h">Sources ({len(desc.sources)})</div>{sources_html(desc.sources)}</div>')
+    if layer in atlas.layers and not is_visible(record["valid_from"], record.get("valid_to") or None, day):
+        st.caption(f"Not on the map on {day}.")
+
+
+def what_changed(atlas: Atlas, day: str, names: str) -> None:
+    since, on, found = changes.what_changed(atlas, day, names)
+    st.markdown(f"**{L.CHANGES_HEADER}**")
+    if on is None:
+        st.caption("Nothing has changed yet on this date.")
+        return
+    when = f"on {on}" + (f" (previous change: {since})" if since else "")
+    st.caption(f"Changes {when}." + ("" if on == day else f" The map shows {day}."))
+    if not found:
+        st.caption("No change described for that day.")
+    for change in found:
+        details = "".join(f"<li>{esc(d)}</li>" for d in change.details)
+        _html(f'<div class="atlas-change"><div class="change-title">{esc(change.title)}</div>'
+              + (f'<ul class="change-details">{details}</ul>' if details else "")
+              + sources_html(change.sources) + "</div>")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _events_series(_atlas: Atlas, cache_key: tuple, types, actors, claims) -> pd.DataFrame:
+    events = filter_events(joined_events(_atlas), MapOptions(event_types=types, actors=actors, claims=claims))
+    return changes.events_per_week(events)
+
+
+def _marker(day: str) -> pd.DataFrame:
+    return pd.DataFrame({"date": [day], "label": [day]})
+
+
+MARKER_LAYER = {
+    "data": {"name": "marker"},
+    "mark": {"type": "rule", "color": "#222222", "strokeWidth": 2, "strokeDash": [4, 2]},
+    "encoding": {"x": {"field": "date", "type": "temporal"},
+                 "tooltip": [{"field": "label", "type": "nominal", "title": "Slider date"}]},
+}
+"""The slider date on a chart. Charts are Vega-Lite specs with named datasets: between two dates only the
+``marker`` dataset changes, so the browser updates the chart's data instead of rebuilding the chart."""
+
+
+def events_chart(atlas: Atlas, state: ViewState) -> None:
+    series = _events_series(atlas, (str(atlas.data_dir), len(atlas.events)), state.event_types, state.actors,
+                            state.claims)
+    st.markdown(f"**{L.CHART_EVENTS}**")
+    if series.empty:
+        st.caption("No event matches the filters.")
+        return
+    families = list(EVENT_FAMILIES)
+    bars = {
+        "data": {"name": "weeks"},
+        "mark": {"type": "bar", "width": 3},
+        "encoding": {
+            "x": {"field": "week", "type": "temporal", "title": None},
+            "y": {"aggregate": "sum", "field": "count", "type": "quantitative", "title": "events"},
+            "color": {"field": "label", "type": "nominal", "title": None,
+                      "scale": {"domain": [EVENT_FAMILIES[f][0] for f in families],
+                                "range": [EVENT_FAMILIES[f][1] for f in families]},
+                      "legend": {"orient": "bottom", "columns": 3}},
+            "tooltip": [{"field": "week", "type": "temporal", "title": "week of"},
+                        {"field": "label", "type": "nominal", "title": "type"},
+                        {"field": "count", "type": "quantitative", "title": "events"}],
+        },
+    }
+    spec = {"height": 220, "layer": [bars, MARKER_LAYER], "datasets": {"weeks": series, "marker": _marker(state.day)}}
+    st.vega_lite_chart(spec, width="stretch", key="chart_events")
+
+
+def area_chart(atlas: Atlas, day: str) -> None:
+    series = changes.area_series(atlas)
+    st.markdown(f"**{L.CHART_AREA}**")
+    if series.empty:
+        st.caption("No control zones in this atlas.")
+        return
+    held = changes.area_on(atlas, day)
+    st.caption(" · ".join(f"{CONTROLLER_LABELS[c]}: {km2:,.0f} km²" for c, km2 in held.items())
+               + f" on {day} (equal-area projection; zones are approximations).")
+    lines = {
+        "data": {"name": "area"},
+        "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 2.5},
+        "encoding": {
+            "x": {"field": "date", "type": "temporal", "title": None},
+            "y": {"field": "km2", "type": "quantitative", "title": "km²"},
+            "color": {"field": "label", "type": "nominal", "title": None,
+                      "scale": {"domain": [CONTROLLER_LABELS[c] for c in CONTROLLER_COLOURS],
+                                "range": list(CONTROLLER_COLOURS.values())},
+                      "legend": {"orient": "bottom"}},
+            "strokeDash": {"field": "label", "type": "nominal", "legend": None},
+            "tooltip": [{"field": "date", "type": "temporal", "title": "from"},
+                        {"field": "label", "type": "nominal", "title": "held by"},
+                        {"field": "km2", "type": "quantitative", "title": "km²", "format": ",.0f"}],
+        },
+    }
+    spec = {"height": 220, "layer": [lines, MARKER_LAYER], "datasets": {"area": series, "marker": _marker(day)}}
+    st.vega_lite_chart(spec, width="stretch", key="chart_area")
+
+
+PANEL_CSS = """
+<style>
+.block-container { padding-top: 2.2rem; }
+.atlas-side dl { font-size: .85rem; margin: 0 0 .4rem; }
+.atlas-side dt { font-weight: 600; color: #555; margin-top: .25rem; }
+.atlas-side dd { margin: 0; }
+.side-title, .change-title { font-weight: 600; }
+.side-h { font-weight: 600; margin-top: .3rem; }
+.atlas-side ol, .atlas-change ol { font-size: .85rem; padding-left: 1.2rem; margin: 0 0 .5rem; }
+.atlas-change ul { font-size: .85rem; margin: 0 0 .2rem; }
+.atlas-change { margin-bottom: .6rem; }
+.pp-more, .pp-nosrc { font-size: .8rem; color: #666; }
+</style>
+"""

@@ -1,0 +1,235 @@
+"""The Streamlit app, driven by streamlit.testing (no browser): widgets, link, map arguments, side panel."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.core.mapview import LAYER_KEYS
+from dashboard.ui import labels as L
+from dashboard.ui import mapview as ui_map
+
+from .conftest import make_atlas
+
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+@pytest.fixture(scope="module")
+def atlas_dir(tmp_path_factory):
+    return make_atlas(tmp_path_factory.mktemp("app") / "atlas")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def restore_folium_assets():
+    yield
+    try:  # the app points folium at the vendored assets; give other tests folium's defaults back
+        from dashboard.core.assets import use_cdn_assets
+    except ImportError:
+        return
+    use_cdn_assets()
+
+
+@pytest.fixture
+def static_serving():
+    """`make run` starts the app with --server.enableStaticServing true; so do these tests."""
+    from streamlit import config
+
+    before = config.get_option("server.enableStaticServing")
+    config.set_option("server.enableStaticServing", True)
+    yield
+    config.set_option("server.enableStaticServing", before)
+
+
+@pytest.fixture
+def app(atlas_dir, monkeypatch, static_serving):
+    monkeypatch.setenv("KARABAKH_ATLAS_DATA", str(atlas_dir))
+
+    def make(**params) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        return at.run()
+
+    return make
+
+
+def map_args(at) -> dict:
+    [component] = at.get("component_instance")
+    assert component.proto.component_name == "streamlit_folium.st_folium"
+    return json.loads(component.proto.json_args)
+
+
+def markdown(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_every_widget_exists_with_its_label(app):
+    at = app()
+    assert not at.exception
+    assert at.slider(key=L.DAY.key).label == L.DAY.label
+    assert at.slider(key=L.DAY.key).value == date(2020, 11, 10)
+    for widget in (L.PREV_CHANGE, L.NEXT_CHANGE, L.PLAY):
+        assert at.button(key=widget.key).label == widget.label
+    for widget in (L.KEY_DATE, L.PLAY_STEP, L.PLACE, L.BASEMAP):
+        assert at.selectbox(key=widget.key).label == widget.label
+    for key in LAYER_KEYS:
+        assert at.checkbox(key=L.LAYERS[key].key).label == L.LAYERS[key].label
+        assert at.checkbox(key=L.LAYERS[key].key).value is True
+    for widget in (L.EVENT_TYPES, L.ACTORS, L.CLAIMS):
+        assert at.multiselect(key=widget.key).label == widget.label
+    assert at.radio(key=L.NAMES.key).value == "both"
+    assert at.radio(key=L.WINDOW_MODE.key).value == "last"
+    assert at.number_input(key=L.WINDOW_DAYS.key).value == 30
+    assert not at.warning
+    assert at.query_params["date"] == "2020-11-10"
+    assert at.query_params["layers"] == ",".join(LAYER_KEYS)
+
+
+def test_a_link_restores_the_view_and_the_link_follows_the_widgets(app):
+    at = app(date="2021-05-12", layers="zones,incidents", names="az", window="last-7", claims="disputed")
+    assert not at.warning
+    assert at.slider(key=L.DAY.key).value == date(2021, 5, 12)
+    assert [k for k in LAYER_KEYS if at.checkbox(key=L.LAYERS[k].key).value] == ["zones", "incidents"]
+    assert at.radio(key=L.NAMES.key).value == "az"
+    assert at.number_input(key=L.WINDOW_DAYS.key).value == 7
+    assert at.multiselect(key=L.CLAIMS.key).value == ["disputed"]
+    fg = map_args(at)["feature_group"]
+    assert '"data-date", "2021-05-12"' in fg and "border_incidents:i1" in fg and "events:" not in fg
+    at.checkbox(key=L.LAYERS["events"].key).check().run()
+    at.slider(key=L.DAY.key).set_value(date(2021, 5, 13)).run()
+    assert at.query_params["date"] == "2021-05-13"
+    assert at.query_params["layers"] == "zones,incidents,events"
+    assert at.query_params["names"] == "az" and at.query_params["window"] == "last-7"
+    assert at.query_params["claims"] == "disputed"
+
+
+def test_invalid_link_parameters_are_ignored_with_a_visible_notice(app):
+    at = app(date="2020-02-30", layers="zones,rivers", basemap="google")
+    [warning] = at.warning
+    assert L.NOTICE_PREFIX in warning.value
+    for text in ("'2020-02-30' is not a date", "'rivers'", "basemap: 'google'"):
+        assert text in warning.value
+    assert at.slider(key=L.DAY.key).value == date(2020, 11, 10)
+    assert [k for k in LAYER_KEYS if at.checkbox(key=L.LAYERS[k].key).value] == ["zones"]
+    assert at.selectbox(key=L.BASEMAP.key).value == "none"
+
+
+def test_a_date_step_swaps_the_date_layers_but_keeps_the_map(app):
+    at = app(date="2020-11-09")
+    before = map_args(at)
+    at.run()
+    assert map_args(at) == before  # same state, same arguments: the browser has nothing to redo
+    at.slider(key=L.DAY.key).set_value(date(2020, 11, 10)).run()
+    after = map_args(at)
+    assert before["key"] == after["key"]  # the component's identity: no remount
+    assert before["script"] == after["script"]  # the base map carries nothing of the date
+    assert before["feature_group"] != after["feature_group"]
+    assert "control_zones:z-west-arm" in before["feature_group"] and "z-west-az" not in before["feature_group"]
+    assert "control_zones:z-west-az" in after["feature_group"] and "z-west-arm" not in after["feature_group"]
+    assert '"data-date", "2020-11-10"' in after["feature_group"]
+    assert after["returned_objects"] == ui_map.RETURNED
+    links = after["js_links"] + after["css_links"]
+    assert links and all(u.startswith("/app/static/vendor/") for u in links)  # offline: served by the app
+    assert [u.rsplit("/", 1)[1] for u in links] == ["leaflet.js", "leaflet-default-icon.js", "leaflet.css"]
+    assert after["zoom"] is None and after["center"] is None  # the user's view is left alone
+    at.checkbox(key=L.LAYERS["zones"].key).uncheck().run()
+    assert map_args(at)["key"] == before["key"] and "control_zones:" not in map_args(at)["feature_group"]
+    at.selectbox(key=L.BASEMAP.key).set_value("osm").run()
+    assert map_args(at)["key"] != before["key"]  # a new basemap is a new map (documented)
+
+
+def test_a_click_on_the_map_shows_the_full_sources_in_the_side_panel(app):
+    at = app(date="2020-11-12")
+    assert L.SELECTED_EMPTY in "\n".join(c.value for c in at.caption)
+    key = map_args(at)["key"]
+    at.session_state[key] = {"last_object_clicked_popup": "Azerbaijani forces\nHeld by ...\n"
+                                                          "ref control_zones:z-west-az",
+                             "center": {"lat": 39.61, "lng": 46.55}, "zoom": 9}
+    at.run()
+    panel = markdown(at)
+    assert '<div class="side-title">Azerbaijani forces</div>' in panel
+    assert ('<a href="https://example.org/b" target="_blank" rel="noopener noreferrer">Report B</a>'
+            " — Outlet B, 2020-11-10") in panel
+    assert at.query_params["sel"] == "control_zones:z-west-az"
+    assert at.query_params["view"] == "39.6100,46.5500,9"
+
+
+def test_a_permalink_selection_and_view_are_restored(app):
+    at = app(date="2020-11-12", sel="events:e1", view="39.5,46.5,10")
+    panel = markdown(at)
+    assert "Shelling: West" in panel and "Report &lt;b&gt;A&lt;/b&gt;" in panel  # escaped title
+    args = map_args(at)
+    assert args["center"] == pytest.approx([39.5, 46.5]) and round(args["zoom"]) == 10  # once, to restore it
+    at.slider(key=L.DAY.key).set_value(date(2020, 11, 13)).run()
+    assert map_args(at)["center"] is None and map_args(at)["zoom"] is None
+
+
+def test_previous_and_next_change_and_key_dates_move_the_date(app):
+    at = app(date="2020-11-11")
+    at.button(key=L.NEXT_CHANGE.key).click().run()
+    assert at.slider(key=L.DAY.key).value == date(2020, 11, 12)
+    at.button(key=L.PREV_CHANGE.key).click().run()
+    assert at.slider(key=L.DAY.key).value == date(2020, 11, 10)
+    at.selectbox(key=L.KEY_DATE.key).set_value("2022-12-12").run()
+    assert at.slider(key=L.DAY.key).value == date(2022, 12, 12)
+    assert at.selectbox(key=L.KEY_DATE.key).value is None  # ready for the next jump
+
+
+def test_what_changed_and_charts_follow_the_date(app):
+    at = app(date="2020-11-12")
+    panel = markdown(at)
+    assert "Peacekeeper posts opened: 1" in panel and "https://example.org/b" in panel
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 2
+    for chart in charts:
+        assert {d.name for d in chart.proto.datasets} >= {"marker"}
+        assert '"name": "marker"' in chart.proto.spec or '"name":"marker"' in chart.proto.spec
+    specs = [c.proto.spec for c in charts]
+    at.slider(key=L.DAY.key).set_value(date(2020, 11, 20)).run()
+    assert [c.proto.spec for c in at.get("vega_lite_chart")] == specs  # only the data moves
+
+
+def test_names_switch_and_place_search(app):
+    at = app(date="2020-11-12")
+    at.radio(key=L.NAMES.key).set_value("az").run()
+    assert "Qərb" in map_args(at)["feature_group"]
+    at.selectbox(key=L.PLACE.key).set_value("east").run()
+    args = map_args(at)
+    assert args["center"][0] == pytest.approx(39.5) and args["center"][1] == pytest.approx(47.5)
+    assert round(args["zoom"]) == 12
+    assert "Şərq" in markdown(at)  # the place's names and sources in the side panel
+
+
+def test_play_advances_to_the_next_change(app, monkeypatch):
+    monkeypatch.setattr(ui_map, "PLAY_INTERVAL_S", 0.0)
+    at = app(date="2020-11-10")
+    at.button(key=L.PLAY.key).click().run()
+    assert at.button(key=L.PLAY.key).label == L.PAUSE_LABEL
+    at.run()
+    assert at.slider(key=L.DAY.key).value == date(2020, 11, 15)  # click run, then one tick: two changes on
+    at.button(key=L.PLAY.key).click().run()
+    assert at.button(key=L.PLAY.key).label == L.PLAY.label
+    at.run()
+    assert at.slider(key=L.DAY.key).value == date(2020, 11, 15)
+
+
+def test_without_static_serving_the_map_falls_back_to_cdns_and_says_so(app):
+    from streamlit import config
+
+    config.set_option("server.enableStaticServing", False)
+    at = app()
+    assert any("Static file serving is off" in w.value for w in at.warning)
+    assert all(u.startswith("https://") for u in map_args(at)["js_links"])
+
+
+def test_an_event_window_from_a_link_drives_the_events_shown(app):
+    at = app(date="2020-11-16", window="since-2020-11-02")
+    assert at.radio(key=L.WINDOW_MODE.key).value == "since"
+    assert at.date_input(key=L.WINDOW_SINCE.key).value == date(2020, 11, 2)
+    fg = map_args(at)["feature_group"]
+    assert "events:e2" in fg and "events:e3" in fg and "events:e1" not in fg  # e3 runs 1-3 Nov
+    at.radio(key=L.WINDOW_MODE.key).set_value("all").run()
+    assert "events:e1" in map_args(at)["feature_group"]
+    assert at.query_params["window"] == "all"

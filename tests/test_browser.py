@@ -1,0 +1,150 @@
+"""The app in Debian's Chromium (Playwright), with every non-local request blocked.
+
+One app server (free port, own process group) for the module, started on a tiny atlas from conftest.
+Nothing sleeps: every wait is on a condition (health endpoint, selectors, JS predicates).
+"""
+
+from pathlib import Path
+
+import pytest
+
+from dashboard.bench_browser import (
+    CHROMIUM,
+    MAP_FRAME,
+    AppServer,
+    launch,
+    map_frame,
+    offline_context,
+    slider_thumb,
+    wait_idle,
+)
+
+from .conftest import make_atlas
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason=f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"),
+]
+
+FEATURE_IDS = "() => { const ids = []; window.map.eachLayer(l => { if (l.feature) ids.push(l.feature.id); });" \
+              " return ids; }"
+
+
+CANVAS_POINT_IN_WEST = """() => {
+  const r = window.map.getContainer().getBoundingClientRect();
+  for (let lat = 39.9; lat > 39.05; lat -= 0.1) for (let lon = 46.05; lon < 46.35; lon += 0.1) {
+    const p = window.map.latLngToContainerPoint([lat, lon]);
+    const el = document.elementFromPoint(r.left + p.x, r.top + p.y);
+    if (el && el.tagName === "CANVAS") return [p.x, p.y];
+  }
+  throw new Error("the west zone is covered everywhere");
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    atlas = make_atlas(tmp_path_factory.mktemp("browser") / "atlas")
+    with AppServer(atlas) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = launch(pw)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_app(browser, server):
+    contexts = []
+
+    def go(query: str = ""):
+        blocked: list[str] = []
+        context = offline_context(browser, server.url, blocked, viewport={"width": 1400, "height": 1000})
+        contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{server.url}/{query}")
+        frame = map_frame(page)
+        wait_idle(page)
+        return page, frame, blocked, errors
+
+    yield go
+    for context in contexts:
+        context.close()
+
+
+def test_the_map_renders_with_no_network(open_app):
+    page, frame, blocked, errors = open_app("?date=2020-11-12")
+    assert frame.locator(".leaflet-container").count() == 1
+    assert frame.get_attribute(".datetag", "data-date") == "2020-11-12"
+    assert frame.inner_text(".datetag") == "12 Nov 2020"
+    assert frame.locator(".atlas-legend").count() == 1
+    ids = frame.evaluate(FEATURE_IDS)
+    assert {"control_zones:z-west-az", "control_zones:z-east-az", "peacekeeper_posts:p1", "events:e3"} <= set(ids)
+    assert frame.evaluate("() => typeof L") == "object"  # Leaflet came from the app, not a CDN
+    assert blocked == [] and errors == []
+
+
+def test_a_slider_step_swaps_the_zones_in_place_and_keeps_the_zoom(open_app):
+    page, frame, _, errors = open_app("?date=2020-11-09")
+    frame.evaluate("() => window.map.setZoom(10)")
+    frame.wait_for_function("() => window.map.getZoom() === 10")
+    wait_idle(page)  # the new view reaches the app (permalink), without a remount
+    page.locator(MAP_FRAME).evaluate("el => { el.dataset.probe = 'kept'; }")
+    frame.evaluate("() => { window.__probe = 'same document'; }")
+    assert "control_zones:z-west-arm" in frame.evaluate(FEATURE_IDS)
+
+    slider_thumb(page).focus()
+    page.keyboard.press("ArrowRight")
+    frame.wait_for_function("() => document.querySelector('.datetag').dataset.date === '2020-11-10'")
+
+    ids = frame.evaluate(FEATURE_IDS)
+    assert "control_zones:z-west-az" in ids and "control_zones:z-west-arm" not in ids
+    assert frame.evaluate("() => window.__probe") == "same document"  # the iframe was not reloaded
+    assert page.locator(MAP_FRAME).evaluate("el => el.dataset.probe") == "kept"  # nor replaced
+    assert frame.evaluate("() => window.map.getZoom()") == 10
+    assert frame.locator(".datetag").count() == 1  # the old date tag went with its layer
+    page.wait_for_url("**date=2020-11-10**")
+    assert errors == []
+
+
+def test_clicking_a_zone_opens_its_popup_and_lists_its_sources_in_the_side_panel(open_app):
+    page, frame, blocked, _ = open_app("?date=2020-11-12&layers=zones")
+    x, y = frame.evaluate(CANVAS_POINT_IN_WEST)  # a point of the west zone with nothing drawn over it
+    frame.locator(".leaflet-container").click(position={"x": x, "y": y})
+
+    popup = frame.locator(".atlas-popup")
+    popup.wait_for()
+    assert popup.locator(".pp-title").inner_text() == "Azerbaijani forces"
+    link = popup.locator("a", has_text="Report B")
+    assert link.get_attribute("href") == "https://example.org/b"
+    assert link.get_attribute("target") == "_blank" and link.get_attribute("rel") == "noopener noreferrer"
+
+    side = page.locator(".atlas-side")
+    side.wait_for()
+    assert side.locator(".side-title").inner_text() == "Azerbaijani forces"
+    assert side.get_by_text("Sources (1)").count() == 1
+    assert side.locator('a[href="https://example.org/b"]').inner_text() == "Report B"
+    page.wait_for_url("**sel=control_zones%3Az-west-az**")
+    assert frame.locator(".atlas-popup").count() == 1  # the rerun kept the map, and the popup open
+    assert blocked == []
+
+
+def test_a_permalink_restores_the_date_and_the_layers(open_app):
+    page, frame, _, _ = open_app("?date=2021-05-12&layers=zones,incidents")
+    assert slider_thumb(page).get_attribute("aria-valuetext") == "12 May 2021"
+    assert frame.get_attribute(".datetag", "data-date") == "2021-05-12"
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_label("Border incidents", exact=True).is_checked()
+    assert not sidebar.get_by_label("Events", exact=True).is_checked()
+    assert not sidebar.get_by_label("Peacekeeper posts", exact=True).is_checked()
+    ids = frame.evaluate(FEATURE_IDS)
+    assert "border_incidents:i1" in ids and "control_zones:z-west-az" in ids
+    assert not [i for i in ids if i.startswith(("events:", "peacekeeper_posts:"))]

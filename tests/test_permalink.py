@@ -1,0 +1,115 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dashboard.core.mapview import BASEMAPS, LAYER_KEYS, NAME_MODES, MapOptions
+from dashboard.core.permalink import ViewState, decode, encode, event_window, window_spec
+from dashboard.core.timemodel import EventWindow
+from dashboard.core.vocab import CLAIM_STATUSES, EVENT_TYPES
+
+FIRST, LAST = "1994-05-12", "2024-06-12"
+DEFAULTS = ViewState("2020-11-10")
+
+
+def read(params, actors=("Azerbaijani forces", "Civilians")):
+    return decode(params, DEFAULTS, first_day=FIRST, last_day=LAST, actors=actors)
+
+
+def test_a_default_view_is_a_short_link():
+    assert encode(DEFAULTS) == {"date": "2020-11-10", "layers": ",".join(LAYER_KEYS)}
+
+
+def test_everything_round_trips():
+    state = ViewState(day="2021-05-12", layers=("zones", "events"), event_types=("clash", "shelling"),
+                      actors=("Azerbaijani forces", "Civilians"), claims=("claimed",), names="hy",
+                      window="since-2020-09-27", basemap="osm", view=(39.8123, 46.7512, 11),
+                      selected="events:ev-2020-10-04-ganja")
+    params = encode(state, DEFAULTS)
+    assert params["actor"] == ["Azerbaijani forces", "Civilians"]  # repeated: names may hold commas
+    assert params["view"] == "39.8123,46.7512,11"
+    assert read(params) == (state, [])
+
+
+def test_an_empty_choice_is_kept_apart_from_all():
+    state = ViewState(day="2020-11-10", layers=(), event_types=())
+    params = encode(state)
+    assert params["layers"] == "none" and params["types"] == "none"
+    assert read(params) == (state, [])
+
+
+def test_a_link_sees_lists_of_values_as_streamlit_gives_them():
+    state, notices = read({"date": ["2020-10-01"], "layers": ["events,zones"], "actor": ["Civilians"]})
+    assert notices == []
+    assert state.day == "2020-10-01"
+    assert state.layers == ("zones", "events")  # canonical (drawing) order
+    assert state.actors == ("Civilians",)
+
+
+def test_invalid_parameters_are_ignored_with_a_notice_each():
+    params = {"date": "2020-13-45", "layers": "zones,rivers", "types": "clash,looting", "claims": "maybe",
+              "names": "ru", "window": "last-0", "basemap": "google", "view": "39.8,46.7", "sel": "nope",
+              "utm_source": "x", "embed": "true"}
+    state, notices = read(params)
+    text = "\n".join(notices)
+    assert state.day == DEFAULTS.day and "date: '2020-13-45' is not a date" in text
+    assert state.layers == ("zones",) and "'rivers'" in text
+    assert state.event_types == ("clash",) and "'looting'" in text
+    assert state.claims is None and "'maybe'" in text
+    assert state.names == "both" and "names: 'ru'" in text
+    assert state.window == DEFAULTS.window and "window: 'last-0'" in text
+    assert state.basemap == "none" and "basemap: 'google'" in text
+    assert state.view is None and "view: '39.8,46.7'" in text
+    assert state.selected is None and "sel: 'nope'" in text
+    assert "unknown parameter 'utm_source' ignored" in text
+    assert "embed" not in text  # Streamlit's own parameter
+    assert len(notices) == 10
+
+
+def test_a_date_outside_the_atlas_and_an_unknown_actor_are_dropped():
+    state, notices = read({"date": "2030-01-01", "actor": ["Civilians", "Martians"]})
+    assert state.day == DEFAULTS.day
+    assert state.actors == ("Civilians",)
+    assert any("outside the atlas" in n for n in notices)
+    assert any("'Martians'" in n for n in notices)
+
+
+def test_an_event_window_starting_outside_the_atlas_is_refused():
+    state, notices = read({"window": "since-1900-01-01"})
+    assert state.window == DEFAULTS.window and notices == [
+        "window: 1900-01-01 is outside the atlas (1994-05-12 to 2024-06-12)"]
+    assert read({"window": "since-2020-09-27"}) == (ViewState("2020-11-10", window="since-2020-09-27"), [])
+
+
+def test_views_out_of_range_are_refused():
+    for bad in ("91,46,8", "39,46,0", "39,46,8.5", "nan,46,8", "39,46,x"):
+        state, notices = read({"view": bad})
+        assert state.view is None and notices, bad
+
+
+@given(st.one_of(st.just(EventWindow()), st.builds(EventWindow, last_days=st.integers(1, 20_000)),
+                 st.dates().map(lambda d: EventWindow(since=d.isoformat()))))
+def test_event_windows_round_trip(window):
+    assert event_window(window_spec(window)) == window
+
+
+@given(
+    layers=st.lists(st.sampled_from(LAYER_KEYS), unique=True),
+    types=st.none() | st.lists(st.sampled_from(EVENT_TYPES), unique=True),
+    claims=st.none() | st.lists(st.sampled_from(CLAIM_STATUSES), unique=True),
+    names=st.sampled_from(list(NAME_MODES)),
+    basemap=st.sampled_from(list(BASEMAPS)),
+    days=st.integers(1, 3650),
+)
+def test_any_valid_state_round_trips(layers, types, claims, names, basemap, days):
+    def canonical(values, order):
+        return None if values is None else tuple(v for v in order if v in values)
+
+    state = ViewState(day="2022-08-26", layers=canonical(layers, LAYER_KEYS),
+                      event_types=canonical(types, EVENT_TYPES), claims=canonical(claims, CLAIM_STATUSES),
+                      names=names, basemap=basemap, window=f"last-{days}")
+    assert read(encode(state, DEFAULTS)) == (state, [])
+
+
+def test_the_state_gives_the_map_options_and_event_window():
+    state = ViewState("2020-11-10", layers=("events",), claims=("confirmed",), names="az", window="last-7")
+    assert state.options == MapOptions(layers=("events",), names="az", claims=("confirmed",))
+    assert state.event_window.bounds("2020-11-10") == ("2020-11-04", "2020-11-10")
