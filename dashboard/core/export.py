@@ -1,0 +1,203 @@
+"""Exports of a view (a date, layers, filters): PNG, self-contained HTML, GeoJSON, CSV, a cite-this-view zip,
+and a GIF timelapse. The app and the CLI both call these; nothing here needs a network or a browser.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import subprocess
+import zipfile
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+from PIL import Image
+
+from .assets import inline_assets
+from .atlas import Atlas
+from .mapview import MapOptions, base_map, date_layers, filter_events
+from .permalink import ViewState, encode
+from .query import State, state_on
+from .render import DEFAULT_PICTURE, GIF_PICTURE, TITLE, Picture, render_png, state_sources
+from .snapshot import events_csv, safe_cell, state_geojson
+
+DEFAULT_APP_URL = "http://localhost:8501/"
+# View layer keys -> the core layers they draw (places are labels, not data).
+DATA_LAYERS = {"zones": "control_zones", "peacekeeping": "control_zones", "corridor": "lachin_corridor",
+               "posts": "peacekeeper_posts", "incidents": "border_incidents", "events": "events"}
+SOURCE_COLUMNS = ("source_id", "outlet", "title", "published", "url")
+
+
+def view_state(atlas: Atlas, view: ViewState) -> State:
+    """The state a view shows, with its event filters applied."""
+    state = state_on(atlas, view.day, view.event_window)
+    state.events = filter_events(state.events, view.options)
+    return state
+
+
+def data_layers(options: MapOptions) -> tuple[str, ...]:
+    """The core layers behind the view's layer choice, in drawing order, without repeats."""
+    return tuple(dict.fromkeys(DATA_LAYERS[k] for k in options.layers if k in DATA_LAYERS))
+
+
+def dataset_version(data_dir: Path) -> str:
+    """``git <commit>`` when the data folder is a clean git checkout, else a content hash of the data files."""
+    digest = hashlib.sha256()
+    files = [data_dir / "events.csv", *sorted((data_dir / "geodata").glob("*.csv")),
+             *sorted((data_dir / "geodata").glob("*.geojson"))]
+    for path in files:
+        if path.exists():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    content = f"sha256:{digest.hexdigest()[:16]}"
+    try:
+        head = subprocess.run(["git", "-C", str(data_dir), "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                              text=True, timeout=5)
+        dirty = subprocess.run(["git", "-C", str(data_dir), "status", "--porcelain", "--", "events.csv", "geodata"],
+                               capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return content
+    if head.returncode == 0 and dirty.returncode == 0 and not dirty.stdout.strip():
+        return f"git {head.stdout.strip()} ({content})"
+    return content
+
+
+def permalink(view: ViewState, app_url: str = DEFAULT_APP_URL) -> str:
+    """A link that opens the app on this view."""
+    return app_url.rstrip("/") + "/?" + urlencode(encode(view), doseq=True)
+
+
+def export_png(atlas: Atlas, view: ViewState, picture: Picture = DEFAULT_PICTURE) -> bytes:
+    return render_png(atlas, view_state(atlas, view), view.options, picture)
+
+
+def export_geojson(atlas: Atlas, view: ViewState) -> str:
+    """Exactly what is visible: the chosen layers on the day, events filtered, each with its sources."""
+    doc = state_geojson(atlas, view_state(atlas, view), data_layers(view.options))
+    doc["properties"].update(title=TITLE, dataset_version=dataset_version(atlas.data_dir))
+    return json.dumps(doc, ensure_ascii=False)
+
+
+def export_csv(atlas: Atlas, view: ViewState) -> str:
+    """The visible events with their joined columns and sources (formula-safe)."""
+    state = view_state(atlas, view)
+    events = state.events if "events" in view.options.layers else state.events.iloc[0:0]
+    return events_csv(atlas, events)
+
+
+def sources_csv(sources: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SOURCE_COLUMNS)
+    for s in sources:
+        writer.writerow([safe_cell(s.get(c)) for c in SOURCE_COLUMNS])
+    return out.getvalue()
+
+
+def export_html(atlas: Atlas, view: ViewState) -> str:
+    """One self-contained HTML file: every script, stylesheet and font inlined; tiles left out."""
+    state = view_state(atlas, view)
+    fmap = base_map(atlas, basemap="none")
+    for group in date_layers(atlas, state, view.options):
+        group.add_to(fmap)
+    title = f"{TITLE}: {view.day}"
+    page = fmap.get_root().render()
+    version = html.escape(dataset_version(atlas.data_dir))
+    head = f'<head>\n<title>{html.escape(title)}</title>\n<meta name="dataset-version" content="{version}">'
+    page = page.replace("<head>", head, 1)
+    return inline_assets(page)
+
+
+def citation(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL) -> str:
+    version = dataset_version(atlas.data_dir)
+    return (f'{TITLE}, "The situation on {view.day}" (map and data view), dataset version {version}, '
+            f"accessed {date.today().isoformat()}, {permalink(view, app_url)}")
+
+
+def export_zip(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL,
+               progress: Callable[[float, str], None] | None = None) -> bytes:
+    """The cite-this-view bundle: PNG, GeoJSON, CSV, the sources used, and a README with a citation."""
+    progress = progress or (lambda *_: None)
+    state = view_state(atlas, view)
+    progress(0.1, "drawing the picture")
+    png = render_png(atlas, state, view.options)
+    progress(0.6, "collecting data and sources")
+    geojson = export_geojson(atlas, view)
+    events = export_csv(atlas, view)
+    sources = state_sources(atlas, state, view.options)
+    readme = "\n".join([
+        f"# {TITLE}: the situation on {view.day}",
+        "",
+        "## How to cite",
+        "",
+        citation(atlas, view, app_url),
+        "",
+        "## What is in this bundle",
+        "",
+        "- `map.png`: the map with legend, date, scale, north arrow and sources",
+        "- `view.geojson`: every feature visible on the day (chosen layers and filters), each with its sources",
+        "- `events.csv`: the visible events with controller, corridor and nearest-post columns and their sources",
+        f"- `sources.csv`: the {len(sources)} sources behind what the view shows",
+        "",
+        "## The view",
+        "",
+        f"- date: {view.day}",
+        f"- layers: {', '.join(view.options.layers) or 'none'}",
+        f"- event window: {view.window}",
+        f"- event types: {', '.join(view.event_types) if view.event_types is not None else 'all'}",
+        f"- claim statuses: {', '.join(view.claims) if view.claims is not None else 'all'}",
+        f"- actors: {', '.join(view.actors) if view.actors is not None else 'all'}",
+        f"- dataset version: {dataset_version(atlas.data_dir)}",
+        f"- permalink: {permalink(view, app_url)}",
+        "",
+        "Control zones are approximations derived from dated, sourced control changes; see the project's",
+        "docs/METHODOLOGY.md for how they are built and how accurate they are.",
+        "",
+    ])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("map.png", png)
+        zf.writestr("view.geojson", geojson)
+        zf.writestr("events.csv", events)
+        zf.writestr("sources.csv", sources_csv(sources))
+        zf.writestr("README.md", readme)
+    progress(1.0, "done")
+    return buffer.getvalue()
+
+
+def step_days(start: str, end: str, step: int) -> list[str]:
+    """Every ``step`` days from start to end (both included when they fall on a step)."""
+    if step < 1:
+        raise ValueError("step must be at least 1 day")
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    if last < first:
+        raise ValueError(f"end {end} is before start {start}")
+    days, d = [], first
+    while d <= last:
+        days.append(d.isoformat())
+        d += timedelta(days=step)
+    return days
+
+
+def timelapse_gif(atlas: Atlas, view: ViewState, start: str, end: str, step: int = 7,
+                  picture: Picture = GIF_PICTURE, frame_ms: int = 700,
+                  progress: Callable[[int, int, str], None] | None = None) -> bytes:
+    """A GIF with one frame per step day, in the view's styling, the date stamped on each frame."""
+    days = step_days(start, end, step)
+    frames = []
+    for i, day in enumerate(days, 1):
+        frame_view = replace(view, day=day)
+        png = render_png(atlas, view_state(atlas, frame_view), frame_view.options, picture)
+        frames.append(Image.open(io.BytesIO(png)).convert("P", palette=Image.Palette.ADAPTIVE, colors=128))
+        if progress:
+            progress(i, len(days), day)
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=frame_ms, loop=0,
+                   optimize=False)
+    return buffer.getvalue()

@@ -1,0 +1,302 @@
+"""Static pictures of the map on a day (PNG frames), drawn with matplotlib: no browser, no tiles, no network.
+
+The styling follows the interactive map (``mapview``): the same colours, the same hatching of claimed
+zones, hollow markers for claimed events. A picture carries what a citation needs: title, date stamp,
+legend, scale bar, north arrow, attribution and the sources (or a pointer to the bundle's list).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless: never open a window, never need a display
+
+import geopandas as gpd  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import shapely  # noqa: E402
+from matplotlib.collections import LineCollection, PathCollection  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
+
+from .atlas import Atlas  # noqa: E402
+from .mapview import (  # noqa: E402
+    CONTROLLER_COLOURS,
+    CORRIDOR_STYLES,
+    EVENT_COLOURS,
+    EVENT_FAMILIES,
+    LABELLED_KINDS,
+    PEACEKEEPING_COLOUR,
+    MapOptions,
+    filter_events,
+    place_name,
+)
+from .query import State  # noqa: E402
+from .vocab import CONTROLLER_LABELS  # noqa: E402
+
+TITLE = "Karabakh Conflict Atlas"
+EXTENT = (45.35, 38.75, 47.85, 40.65)  # lon/lat box of the default view
+ATTRIBUTION = ("Zones are approximations derived from dated, sourced control changes (see docs/METHODOLOGY.md). "
+               "Borders: Natural Earth. No map tiles.")
+MAX_SOURCE_LINES = 14
+
+
+@dataclass(frozen=True)
+class Picture:
+    """Size of a picture in pixels (at 100 dpi)."""
+
+    width: int = 1600
+    height: int = 1000
+
+    @property
+    def inches(self) -> tuple[float, float]:
+        return self.width / 100, self.height / 100
+
+
+def _read(path: Path) -> gpd.GeoDataFrame | None:
+    if not path.exists():
+        return None
+    return gpd.GeoDataFrame.from_features(json.loads(path.read_text(encoding="utf-8"))["features"], crs="EPSG:4326")
+
+
+def _polygon_path(geom) -> MplPath:
+    """A matplotlib path of a (multi)polygon, holes included (even-odd fill)."""
+    vertices, codes = [], []
+    for poly in shapely.get_parts(geom):
+        for ring in [poly.exterior, *poly.interiors]:
+            xy = np.asarray(ring.coords)
+            vertices.append(xy)
+            codes.append(np.r_[MplPath.MOVETO, np.full(len(xy) - 2, MplPath.LINETO), MplPath.CLOSEPOLY])
+    if not vertices:
+        return MplPath(np.zeros((0, 2)))
+    return MplPath(np.concatenate(vertices), np.concatenate(codes))
+
+
+def _fill(ax, geoms, zorder: int, **style) -> None:
+    """Draw polygons straight into the axes (geopandas' plot redraws the figure on every call)."""
+    paths = [_polygon_path(g) for g in geoms if g is not None and not g.is_empty]
+    if paths:
+        ax.add_collection(PathCollection(paths, zorder=zorder, **style))
+
+
+def _lines(ax, geoms, zorder: int, **style) -> None:
+    segments = []
+    for geom in geoms:
+        for part in shapely.get_parts(geom):
+            if part.geom_type in ("Polygon",):
+                segments.extend(np.asarray(r.coords) for r in [part.exterior, *part.interiors])
+            elif part.geom_type == "LineString":
+                segments.append(np.asarray(part.coords))
+    if segments:
+        ax.add_collection(LineCollection(segments, zorder=zorder, **style))
+
+
+def _dash(pattern: str | None):
+    if not pattern:
+        return "solid"
+    return (0, tuple(float(x) for x in pattern.split()))
+
+
+def state_sources(atlas: Atlas, state: State, options: MapOptions) -> list[dict]:
+    """Every source behind what the picture shows, in order of first use."""
+    ids: list[str] = []
+    frames = visible_frames(atlas, state, options)
+    for frame in frames.values():
+        for value in frame.get("source_ids", []):
+            ids.extend(value)
+    return atlas.resolve_sources(ids)
+
+
+def visible_frames(atlas: Atlas, state: State, options: MapOptions) -> dict[str, gpd.GeoDataFrame]:
+    """The frames the picture draws, after the layer choice and the event filters."""
+    layers = set(options.layers)
+    out = {}
+    if "zones" in layers or "peacekeeping" in layers:
+        out["control_zones"] = state.layers["control_zones"]
+    if "corridor" in layers:
+        out["lachin_corridor"] = state.layers["lachin_corridor"]
+    if "posts" in layers:
+        out["peacekeeper_posts"] = state.layers["peacekeeper_posts"]
+    if "incidents" in layers:
+        out["border_incidents"] = state.layers["border_incidents"]
+    if "events" in layers:
+        out["events"] = filter_events(state.events, options)
+    return out
+
+
+def _scale_bar(ax, lat: float) -> None:
+    km_per_degree = 111.32 * math.cos(math.radians(lat))
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length_km = 25
+    length = length_km / km_per_degree
+    x, y = x0 + 0.04 * (x1 - x0), y0 + 0.04 * (y1 - y0)
+    ax.plot([x, x + length], [y, y], color="#111", linewidth=3, solid_capstyle="butt", zorder=30)
+    ax.plot([x, x + length / 2], [y, y], color="#fff", linewidth=1.2, solid_capstyle="butt", zorder=31)
+    ax.text(x + length / 2, y + 0.012 * (y1 - y0), f"{length_km} km", ha="center", va="bottom", fontsize=9,
+            zorder=31)
+
+
+def _north_arrow(ax) -> None:
+    ax.annotate("N", xy=(0.965, 0.95), xytext=(0.965, 0.86), xycoords="axes fraction", ha="center",
+                va="center", fontsize=12, fontweight="bold",
+                arrowprops={"arrowstyle": "-|>", "color": "#111", "lw": 1.5}, zorder=30)
+
+
+def _legend_handles(options: MapOptions) -> list:
+    layers = set(options.layers)
+    handles = []
+    if "zones" in layers:
+        for code, colour in CONTROLLER_COLOURS.items():
+            handles.append(Patch(facecolor=colour, alpha=0.55, edgecolor=colour, label=CONTROLLER_LABELS[code]))
+        handles.append(Patch(facecolor="white", edgecolor="#444", hatch="///", label="Claimed or disputed control"))
+    if "peacekeeping" in layers:
+        handles.append(Patch(facecolor="none", edgecolor=PEACEKEEPING_COLOUR, linewidth=2,
+                             label="Russian peacekeepers' zone"))
+    if "corridor" in layers:
+        for status, (colour, dash) in CORRIDOR_STYLES.items():
+            handles.append(Line2D([], [], color=colour, linewidth=3, linestyle=_dash(dash),
+                                  label=f"Lachin corridor: {status}"))
+    if "posts" in layers:
+        handles.append(Line2D([], [], marker="^", linestyle="none", color="#222", label="Peacekeeper post"))
+    if "incidents" in layers:
+        handles.append(Line2D([], [], marker="D", linestyle="none", color="#7a0177", markerfacecolor="none",
+                              label="Border incident"))
+    if "events" in layers:
+        for label, colour, _ in EVENT_FAMILIES.values():
+            handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor=colour,
+                                  markeredgecolor="#222", label=label))
+        handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="white",
+                              markeredgecolor="#555", label="Claimed or disputed event (hollow)"))
+    return handles
+
+
+def _draw_map(ax, atlas: Atlas, state: State, options: MapOptions) -> None:
+    layers = set(options.layers)
+    geodata = atlas.data_dir / "geodata"
+    countries = _read(geodata / "countries.geojson")
+    if countries is not None:
+        _fill(ax, countries.geometry, 1, facecolor="#f4f4f1", edgecolor="#8a8a8a", linewidth=0.8)
+    outline = _read(geodata / "mapped_area.geojson")
+    if outline is not None:
+        _lines(ax, outline.geometry, 2, colors="#555", linewidths=0.8, linestyles=(0, (4, 3)))
+
+    zones = state.layers["control_zones"]
+    if "zones" in layers and len(zones):
+        confirmed = (zones["claim_status"].fillna("confirmed") == "confirmed").to_numpy()
+        colours = [CONTROLLER_COLOURS.get(c, "#999") for c in zones["controller"]]
+        _fill(ax, zones.geometry[confirmed], 3, facecolor=[c for c, ok in zip(colours, confirmed, strict=True) if ok],
+              edgecolor="white", linewidth=0.4, alpha=0.55)
+        _fill(ax, zones.geometry[~confirmed], 3,
+              facecolor=[c for c, ok in zip(colours, confirmed, strict=True) if not ok], alpha=0.3, linewidth=0)
+        _fill(ax, zones.geometry[~confirmed], 4, facecolor="none", edgecolor="#333", hatch="///", linewidth=0)
+    if "peacekeeping" in layers and len(zones):
+        pk = zones[zones["peacekeeping_zone"].fillna(False).astype(bool)]
+        if len(pk):
+            _lines(ax, [pk.union_all()], 5, colors=PEACEKEEPING_COLOUR, linewidths=2)
+
+    corridor = state.layers["lachin_corridor"]
+    if "corridor" in layers and len(corridor):
+        for _, c in corridor.iterrows():
+            colour, dash = CORRIDOR_STYLES.get(c["status"], ("#000", None))
+            if c["kind"] == "zone":
+                _fill(ax, [c.geometry], 6, facecolor=colour, alpha=0.15, edgecolor=colour, linewidth=1)
+            else:
+                _lines(ax, [c.geometry], 7, colors=colour, linewidths=3, linestyles=_dash(dash))
+
+    if "places" in layers:
+        places = atlas.places[atlas.places["kind"].isin(LABELLED_KINDS)]
+        x0, y0, x1, y1 = EXTENT
+        inside = places[places["lon"].between(x0, x1) & places["lat"].between(y0, y1)]
+        ax.scatter(inside["lon"], inside["lat"], s=5, color="#333", zorder=8)
+        for _, p in inside.iterrows():
+            ax.text(p["lon"] + 0.012, p["lat"] + 0.006, place_name(p.to_dict(), options.names), fontsize=7,
+                    color="#222", zorder=8, clip_on=True)
+
+    posts = state.layers["peacekeeper_posts"]
+    if "posts" in layers and len(posts):
+        ax.scatter(posts.geometry.x, posts.geometry.y, marker="^", s=50, color="#222", edgecolor="white",
+                   linewidth=0.6, zorder=9)
+        for (x, y), n in posts.groupby([posts.geometry.x, posts.geometry.y]).size().items():
+            if n > 1:
+                ax.text(x + 0.015, y - 0.02, f"{n} posts", fontsize=7, color="#222", zorder=9)
+    incidents = state.layers["border_incidents"]
+    if "incidents" in layers and len(incidents):
+        ax.scatter(incidents.geometry.x, incidents.geometry.y, marker="D", s=40, facecolor="none",
+                   edgecolor="#7a0177", linewidth=1.5, zorder=10)
+    if "events" in layers:
+        events = filter_events(state.events, options)
+        if len(events):
+            colours = [EVENT_COLOURS.get(t, "#7F7F7F") for t in events["event_type"]]
+            confirmed = (events["claim_status"] == "confirmed").to_numpy()
+            face = [c if ok else "white" for c, ok in zip(colours, confirmed, strict=True)]
+            edge = ["#222" if ok else c for c, ok in zip(colours, confirmed, strict=True)]
+            ax.scatter(events["lon"], events["lat"], s=28, c=face, edgecolors=edge, linewidths=1.2, zorder=11)
+
+
+DEFAULT_OPTIONS = MapOptions()
+DEFAULT_PICTURE = Picture()
+GIF_PICTURE = Picture(1200, 800)
+
+
+def render_png(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS, picture: Picture = DEFAULT_PICTURE,
+               bundle_note: str = "full list: sources.csv in the cite-this-view bundle") -> bytes:
+    """The map on ``state.day`` as PNG bytes, with everything a citation needs."""
+    fig = plt.figure(figsize=picture.inches, dpi=100)
+    try:
+        ax = fig.add_axes((0.01, 0.07, 0.66, 0.84))
+        side = fig.add_axes((0.69, 0.07, 0.30, 0.84))
+        side.axis("off")
+        _draw_map(ax, atlas, state, options)
+        x0, y0, x1, y1 = EXTENT
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        mid = (y0 + y1) / 2
+        ax.set_aspect(1 / math.cos(math.radians(mid)))
+        ax.set_axis_off()
+        ax.add_patch(Rectangle((0, 0), 1, 1, facecolor="none", edgecolor="#888", linewidth=0.8,
+                               transform=ax.transAxes, zorder=50))
+        _scale_bar(ax, mid)
+        _north_arrow(ax)
+        day = state.day
+        fig.text(0.01, 0.965, f"{TITLE} — the situation on {_long_date(day)}", fontsize=17, fontweight="bold",
+                 va="center")
+        window = state.window
+        fig.text(0.01, 0.93, f"Events shown: {window[0] if window[0] > '0001-01-01' else 'all'} to {window[1]}",
+                 fontsize=10, color="#333", va="center")
+        ax.text(0.5, 0.975, day, transform=ax.transAxes, ha="center", va="top", fontsize=14, fontweight="bold",
+                bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "alpha": 0.9, "edgecolor": "#999"},
+                zorder=40)
+        handles = _legend_handles(options)
+        legend = side.legend(handles=handles, loc="upper left", fontsize=8, frameon=True, title="Legend",
+                             title_fontsize=9, borderaxespad=0)
+        legend.get_frame().set_edgecolor("#bbb")
+        sources = state_sources(atlas, state, options)
+        lines = [f"• {s['outlet']}: {s['title']} ({s['published']})" for s in sources[:MAX_SOURCE_LINES]]
+        wrapped = [textwrap.shorten(line, 70, placeholder="…") for line in lines]
+        more = len(sources) - len(lines)
+        if more > 0:
+            wrapped.append(f"… and {more} more ({bundle_note})")
+        side.text(0, 0.0, f"Sources ({len(sources)})\n" + "\n".join(wrapped), fontsize=7, va="bottom",
+                  ha="left", transform=side.transAxes, family="DejaVu Sans")
+        fig.text(0.01, 0.03, ATTRIBUTION, fontsize=8, color="#444", va="center")
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+    finally:
+        plt.close(fig)
+
+
+def _long_date(day: str) -> str:
+    from datetime import date
+
+    d = date.fromisoformat(day)
+    return f"{d.day} {d.strftime('%B %Y')}"

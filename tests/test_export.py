@@ -1,0 +1,174 @@
+"""Exports of a view: PNG, self-contained HTML, GeoJSON, CSV, the cite-this-view zip and the GIF timelapse."""
+
+import csv
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from dashboard.core import export
+from dashboard.core.permalink import ViewState, decode
+from tests.conftest import EVENTS, make_atlas
+
+
+@pytest.fixture
+def hostile_atlas(tmp_path):
+    """The fixture atlas with markup in every text a page shows."""
+    from dashboard.core.atlas import load_atlas
+
+    events = [dict(EVENTS[0], summary='<img src=x onerror="alert(1)">', location="<b>West</b>"), *EVENTS[1:]]
+    return load_atlas(make_atlas(tmp_path / "atlas", events=events))
+
+
+@pytest.mark.parametrize("day", ["2020-10-01", "2020-11-15"])
+def test_png_is_large_not_blank_and_changes_with_the_date(atlas, day):
+    png = export.export_png(atlas, ViewState(day, window="all"))
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    assert image.size[0] >= 1200 and image.size[1] >= 800
+    pixels = np.asarray(image.convert("L"))
+    assert pixels.std() > 10  # not a blank canvas
+    assert (pixels < 250).mean() > 0.05
+
+
+def test_png_differs_between_dates(atlas):
+    before = export.export_png(atlas, ViewState("2020-11-09", window="all"))
+    after = export.export_png(atlas, ViewState("2020-11-10", window="all"))
+    assert before != after
+
+
+def test_html_is_self_contained_and_escapes_text(hostile_atlas):
+    page = export.export_html(hostile_atlas, ViewState("2020-11-15", window="all"))
+    assert not re.search(r"<script[^>]+src=[\"']?(https?:)?//", page)
+    assert not re.search(r"<link[^>]+href=[\"']?(https?:)?//", page)
+    assert "L.map(" in page
+    # popup data travels as JSON with <, > escaped: no text can close the script or open a tag
+    assert "Report \\u003cb\\u003eA" in page
+    assert "<b>A</b>" not in page
+    assert "onerror=\"alert(1)\">" not in page
+
+
+CHROMIUM = Path("/usr/lib/chromium/chromium")  # Debian's binary (/usr/bin/chromium is a wrapper script)
+
+
+@pytest.mark.browser
+def test_html_export_opens_offline_and_popups_show_escaped_sources(hostile_atlas, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed")
+    page_file = tmp_path / "view.html"
+    page_file.write_text(export.export_html(hostile_atlas, ViewState("2020-11-15", window="all")), encoding="utf-8")
+    blocked: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 700})
+
+            def only_local(route):
+                if route.request.url.startswith(("file:", "data:")):
+                    route.continue_()
+                else:
+                    blocked.append(route.request.url)
+                    route.abort()
+
+            page.route("**/*", only_local)
+            page.goto(page_file.as_uri())
+            page.wait_for_selector(".leaflet-container .datetag")
+            opened = page.evaluate("""() => {
+                const map = Object.values(window).find(v => v && v instanceof L.Map);
+                let done = false;
+                map.eachLayer(l => {
+                    const f = l.feature;
+                    if (!done && f && f.id === "events:e1" && l.options.interactive !== false) {  // a click
+                        l.fire("click", {latlng: l.getLatLng(), originalEvent: new MouseEvent("click")}, true);
+                        done = true;
+                    }
+                });
+                return done;
+            }""")
+            assert opened
+            page.wait_for_selector(".leaflet-popup-content")
+            popup = page.inner_html(".leaflet-popup-content")
+            text = page.inner_text(".leaflet-popup-content")
+            tags = page.evaluate("document.querySelectorAll('.leaflet-popup-content img, .leaflet-popup-content b')"
+                                 ".length")
+        finally:
+            browser.close()
+    assert blocked == []
+    assert '<img src=x onerror="alert(1)">' in text  # shown as text...
+    assert tags == 0  # ...never as markup
+    assert "Report <b>A</b>" in text
+    assert 'rel="noopener noreferrer"' in popup and 'target="_blank"' in popup
+
+
+def test_geojson_holds_exactly_the_visible_layers_and_filters(atlas):
+    view = ViewState("2020-11-15", layers=("zones", "events"), claims=("confirmed",), window="all")
+    doc = json.loads(export.export_geojson(atlas, view))
+    layers = {f["properties"]["layer"] for f in doc["features"]}
+    assert layers == {"control_zones", "events"}
+    events = [f["properties"]["event_id"] for f in doc["features"] if f["properties"]["layer"] == "events"]
+    assert events == ["e2"]  # e1 is claimed, e3 disputed
+    assert all(f["properties"]["sources"] for f in doc["features"])
+    assert doc["properties"]["date"] == "2020-11-15"
+
+
+def test_csv_has_joined_columns_and_resolved_sources(atlas):
+    rows = list(csv.DictReader(io.StringIO(export.export_csv(atlas, ViewState("2020-11-15", window="all")))))
+    assert [r["event_id"] for r in rows] == ["e1", "e3", "e2"]
+    assert rows[0]["controller"] == "ARM" and rows[0]["source_titles"] == "Report <b>A</b>"
+
+
+def test_zip_holds_what_it_promises(atlas):
+    view = ViewState("2020-11-15", layers=("zones", "posts", "events"), window="last-30")
+    data = export.export_zip(atlas, view, "https://atlas.example.org/")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert sorted(zf.namelist()) == ["README.md", "events.csv", "map.png", "sources.csv", "view.geojson"]
+        readme = zf.read("README.md").decode()
+        sources = list(csv.DictReader(io.StringIO(zf.read("sources.csv").decode())))
+        Image.open(io.BytesIO(zf.read("map.png"))).verify()
+        json.loads(zf.read("view.geojson"))
+    assert "the situation on 2020-11-15" in readme
+    assert "dataset version sha256:" in readme or "dataset version git " in readme
+    link = re.search(r"https://atlas\.example\.org/\?\S+", readme).group(0)
+    from urllib.parse import parse_qs, urlparse
+
+    params = {k: v for k, v in parse_qs(urlparse(link).query).items()}
+    restored, notices = decode(params, ViewState("2020-01-01"), first_day="1994-05-12", last_day="2024-06-30")
+    assert notices == []
+    assert (restored.day, restored.layers, restored.window) == ("2020-11-15", view.layers, "last-30")
+    assert {s["source_id"] for s in sources} == {"src-a", "src-b"}
+
+
+def test_gif_has_one_frame_per_step(atlas):
+    frames = []
+
+    def progress(i, n, day):
+        frames.append((i, n, day))
+
+    gif = export.timelapse_gif(atlas, ViewState("2020-11-01", window="last-30"), "2020-11-01", "2020-11-15", 7,
+                               picture=export.Picture(600, 400), progress=progress)
+    image = Image.open(io.BytesIO(gif))
+    assert image.format == "GIF"
+    assert image.n_frames == 3
+    assert frames == [(1, 3, "2020-11-01"), (2, 3, "2020-11-08"), (3, 3, "2020-11-15")]
+
+
+@pytest.mark.parametrize(("start", "end", "step", "days"), [
+    ("2020-01-01", "2020-01-01", 1, ["2020-01-01"]),
+    ("2020-01-01", "2020-01-10", 4, ["2020-01-01", "2020-01-05", "2020-01-09"]),
+])
+def test_step_days(start, end, step, days):
+    assert export.step_days(start, end, step) == days
+
+
+@pytest.mark.parametrize(("start", "end", "step"), [("2020-01-02", "2020-01-01", 1), ("2020-01-01", "2020-01-02", 0)])
+def test_step_days_rejects_nonsense(start, end, step):
+    with pytest.raises(ValueError):
+        export.step_days(start, end, step)
