@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, Polygon, box, mapping
 
-CRS_NOTE = "EPSG:4326 (RFC 7946: lon, lat)"
+pytest_plugins = ("tests.fixtures_browser",)  # server, browser, open_app for the browser tests
 
 SOURCES = [
     {"source_id": "src-a", "outlet": "Outlet A", "title": "Report <b>A</b>", "published": "2020-10-01",

@@ -11,15 +11,9 @@ import pytest
 from dashboard.bench_browser import (
     CHROMIUM,
     MAP_FRAME,
-    AppServer,
-    launch,
-    map_frame,
-    offline_context,
     slider_thumb,
     wait_idle,
 )
-
-from .conftest import make_atlas
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,42 +36,6 @@ CANVAS_POINT_IN_WEST = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    atlas = make_atlas(tmp_path_factory.mktemp("browser") / "atlas")
-    with AppServer(atlas) as app:
-        yield app
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = launch(pw)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def open_app(browser, server):
-    contexts = []
-
-    def go(query: str = ""):
-        blocked: list[str] = []
-        context = offline_context(browser, server.url, blocked, viewport={"width": 1400, "height": 1000})
-        contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"{server.url}/{query}")
-        frame = map_frame(page)
-        wait_idle(page)
-        return page, frame, blocked, errors
-
-    yield go
-    for context in contexts:
-        context.close()
 
 
 def test_the_map_renders_with_no_network(open_app):

@@ -21,7 +21,7 @@ from PIL import Image
 
 from .assets import inline_assets
 from .atlas import Atlas
-from .mapview import MapOptions, base_map, date_layers, filter_events
+from .mapview import MapOptions, base_map, date_layers, filter_events, user_events_layer
 from .permalink import ViewState, encode
 from .query import State, state_on
 from .render import DEFAULT_PICTURE, GIF_PICTURE, TITLE, Picture, render_png, state_sources
@@ -39,6 +39,13 @@ def view_state(atlas: Atlas, view: ViewState) -> State:
     state = state_on(atlas, view.day, view.event_window)
     state.events = filter_events(state.events, view.options)
     return state
+
+
+def user_part(atlas: Atlas, view: ViewState, user):
+    """``(view_atlas, visible uploaded events)`` for a ``UserEvents`` (or None), with the view's filters."""
+    if user is None or "events" not in view.options.layers:
+        return None
+    return user.atlas_view(atlas), filter_events(user.in_window(view.day, view.event_window), view.options)
 
 
 def data_layers(options: MapOptions) -> tuple[str, ...]:
@@ -73,22 +80,24 @@ def permalink(view: ViewState, app_url: str = DEFAULT_APP_URL) -> str:
     return app_url.rstrip("/") + "/?" + urlencode(encode(view), doseq=True)
 
 
-def export_png(atlas: Atlas, view: ViewState, picture: Picture = DEFAULT_PICTURE) -> bytes:
-    return render_png(atlas, view_state(atlas, view), view.options, picture)
+def export_png(atlas: Atlas, view: ViewState, picture: Picture = DEFAULT_PICTURE, user=None) -> bytes:
+    part = user_part(atlas, view, user)
+    return render_png(atlas, view_state(atlas, view), view.options, picture,
+                      user_events=None if part is None else part[1])
 
 
-def export_geojson(atlas: Atlas, view: ViewState) -> str:
+def export_geojson(atlas: Atlas, view: ViewState, user=None) -> str:
     """Exactly what is visible: the chosen layers on the day, events filtered, each with its sources."""
-    doc = state_geojson(atlas, view_state(atlas, view), data_layers(view.options))
+    doc = state_geojson(atlas, view_state(atlas, view), data_layers(view.options), user_part(atlas, view, user))
     doc["properties"].update(title=TITLE, dataset_version=dataset_version(atlas.data_dir))
     return json.dumps(doc, ensure_ascii=False)
 
 
-def export_csv(atlas: Atlas, view: ViewState) -> str:
+def export_csv(atlas: Atlas, view: ViewState, user=None) -> str:
     """The visible events with their joined columns and sources (formula-safe)."""
     state = view_state(atlas, view)
     events = state.events if "events" in view.options.layers else state.events.iloc[0:0]
-    return events_csv(atlas, events)
+    return events_csv(atlas, events, user_part(atlas, view, user))
 
 
 def sources_csv(sources: list[dict]) -> str:
@@ -100,11 +109,15 @@ def sources_csv(sources: list[dict]) -> str:
     return out.getvalue()
 
 
-def export_html(atlas: Atlas, view: ViewState) -> str:
+def export_html(atlas: Atlas, view: ViewState, user=None) -> str:
     """One self-contained HTML file: every script, stylesheet and font inlined; tiles left out."""
     state = view_state(atlas, view)
     fmap = base_map(atlas, basemap="none")
-    for group in date_layers(atlas, state, view.options):
+    groups = date_layers(atlas, state, view.options)
+    part = user_part(atlas, view, user)
+    if part is not None:
+        groups.insert(len(groups) - 1, user_events_layer(part[0], part[1], view.options))  # date tag stays last
+    for group in groups:
         group.add_to(fmap)
     title = f"{TITLE}: {view.day}"
     page = fmap.get_root().render()
@@ -121,16 +134,20 @@ def citation(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL) -> s
 
 
 def export_zip(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL,
-               progress: Callable[[float, str], None] | None = None) -> bytes:
+               progress: Callable[[float, str], None] | None = None, user=None) -> bytes:
     """The cite-this-view bundle: PNG, GeoJSON, CSV, the sources used, and a README with a citation."""
     progress = progress or (lambda *_: None)
     state = view_state(atlas, view)
     progress(0.1, "drawing the picture")
-    png = render_png(atlas, state, view.options)
+    part = user_part(atlas, view, user)
+    png = render_png(atlas, state, view.options, user_events=None if part is None else part[1])
     progress(0.6, "collecting data and sources")
-    geojson = export_geojson(atlas, view)
-    events = export_csv(atlas, view)
+    geojson = export_geojson(atlas, view, user)
+    events = export_csv(atlas, view, user)
     sources = state_sources(atlas, state, view.options)
+    if part is not None:
+        used = [s for ids in part[1]["source_ids"] for s in ids]
+        sources += [s for s in part[0].resolve_sources(used) if s not in sources]
     readme = "\n".join([
         f"# {TITLE}: the situation on {view.day}",
         "",

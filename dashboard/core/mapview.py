@@ -259,7 +259,7 @@ def zone_area(atlas: Atlas, layer: str, feature_id: str) -> float | None:
 def describe(atlas: Atlas, layer: str, row: Mapping, names: str = DEFAULT_NAMES) -> Description:
     """Title, facts and sources of one feature of ``layer`` (a layer key, ``events`` or ``places``)."""
     get = row.get
-    if layer == "events":
+    if layer in ("events", "user_events"):
         fid = str(get("event_id"))
         when = get("date") + (f" to {get('date_end')}" if _clean(get("date_end")) else "")
         actors = " / ".join(a for a in (_clean(get("actor1")), _clean(get("actor2"))) if a)
@@ -267,6 +267,8 @@ def describe(atlas: Atlas, layer: str, row: Mapping, names: str = DEFAULT_NAMES)
         if deaths is not None and _clean(get("fatalities_note")):
             deaths = f"{deaths} ({get('fatalities_note')})"
         title = f"{_human(get('event_type')).capitalize()}: {event_location(atlas, row, names)}"
+        if layer == "user_events":
+            title = f"Your data · {title}"
         facts = _facts([
             ("Date", f"{when} (precision: {get('date_precision')})"), ("Claim status", get("claim_status")),
             ("Summary", get("summary")), ("Location precision", get("geo_precision")), ("Actors", actors),
@@ -360,7 +362,7 @@ def popup_data(desc: Description) -> dict:
 
 def find_feature(atlas: Atlas, layer: str, feature_id: str) -> dict | None:
     """The record of one feature (any date) of a layer, ``events`` or ``places``; None if unknown."""
-    if layer == "events":
+    if layer in ("events", "user_events"):  # user events: ``atlas`` is the upload's view (core.user_events)
         frame, column = joined_events(atlas), "event_id"
     elif layer == "places":
         frame, column = atlas.places, "place_id"
@@ -404,6 +406,13 @@ def event_style(props: Mapping) -> dict:
             "fillOpacity": 0.35, "dashArray": "3 3" if claim == "disputed" else None}
 
 
+def user_event_style(props: Mapping) -> dict:
+    """Uploaded events: the event styling in a heavier black ring, so they never pass for the atlas's own."""
+    style = event_style(props)
+    style.update(radius=7, color="#000000", weight=3, opacity=1)
+    return style
+
+
 def halo_style(props: Mapping) -> dict:
     """The uncertainty circle around an approximately placed event (radius in metres)."""
     colour = EVENT_COLOURS.get(props.get("event_type"), "#7F7F7F")
@@ -439,6 +448,7 @@ LAYER_STYLES = {
     "peacekeeper_posts": post_style,
     "border_incidents": incident_style,
     "events": event_style,
+    "user_events": user_event_style,
     "places": place_style,
 }
 STYLE_PROPS = {
@@ -447,13 +457,14 @@ STYLE_PROPS = {
     "peacekeeper_posts": ("kind",),
     "border_incidents": ("claim_status",),
     "events": ("event_type", "claim_status", "geo_precision"),
+    "user_events": ("event_type", "claim_status", "geo_precision"),
     "places": ("kind",),
 }
 
 
 # --- GeoJSON of features, cached per feature -------------------------------------------------------------------
 
-FEATURE_KEYS = {"events": "event_id", "places": "place_id"}
+FEATURE_KEYS = {"events": "event_id", "user_events": "event_id", "places": "place_id"}
 """The id column of the events and the places (the layers' is ``id``)."""
 
 
@@ -976,6 +987,17 @@ def date_layers(atlas: Atlas, state: State, options: MapOptions = MapOptions()) 
     DateTag(state.day, date_text(state.day)).add_to(date_group)
     groups.append(date_group)
     return groups
+
+
+USER_EVENTS_TITLE = "Your events"
+
+
+def user_events_layer(view: Atlas, events: gpd.GeoDataFrame, options: MapOptions = MapOptions()) -> folium.FeatureGroup:
+    """Uploaded events as their own group (``view`` is ``UserEvents.atlas_view``: its events and sources)."""
+    group = AtlasGroup(name=USER_EVENTS_TITLE)
+    data = features(view, "user_events", filter_events(events, options), options.names)
+    AtlasLayer(_features_js(view, data)).add_to(group)
+    return group
 
 
 def _halo(atlas: Atlas, event_feature: dict) -> dict:

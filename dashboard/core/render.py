@@ -248,7 +248,7 @@ GIF_PICTURE = Picture(1200, 800)
 
 
 def render_png(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS, picture: Picture = DEFAULT_PICTURE,
-               bundle_note: str = "full list: sources.csv in the cite-this-view bundle") -> bytes:
+               bundle_note: str = "full list: sources.csv in the cite-this-view bundle", user_events=None) -> bytes:
     """The map on ``state.day`` as PNG bytes, with everything a citation needs."""
     fig = plt.figure(figsize=picture.inches, dpi=100)
     try:
@@ -256,6 +256,10 @@ def render_png(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS
         side = fig.add_axes((0.69, 0.07, 0.30, 0.84))
         side.axis("off")
         _draw_map(ax, atlas, state, options)
+        if user_events is not None and len(user_events):
+            colours = [EVENT_COLOURS.get(t, "#7F7F7F") for t in user_events["event_type"]]
+            ax.scatter(user_events["lon"], user_events["lat"], s=40, c=colours, edgecolors="#000", linewidths=2.2,
+                       zorder=12)
         x0, y0, x1, y1 = EXTENT
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
@@ -276,6 +280,9 @@ def render_png(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS
                 bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "alpha": 0.9, "edgecolor": "#999"},
                 zorder=40)
         handles = _legend_handles(options)
+        if user_events is not None and len(user_events):
+            handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="#bbb", markeredgecolor="#000",
+                                  markeredgewidth=2.2, label=f"Your events ({len(user_events)})"))
         legend = side.legend(handles=handles, loc="upper left", fontsize=8, frameon=True, title="Legend",
                              title_fontsize=9, borderaxespad=0)
         legend.get_frame().set_edgecolor("#bbb")

@@ -46,12 +46,20 @@ def feature_properties(atlas: Atlas, layer: str, row) -> dict:
     return props
 
 
-def state_geojson(atlas: Atlas, state: State, layers=LAYERS + ("events",)) -> dict:
-    """A FeatureCollection of everything visible in ``state``, each feature with its resolved sources."""
+def state_geojson(atlas: Atlas, state: State, layers=LAYERS + ("events",), user=None) -> dict:
+    """A FeatureCollection of everything visible in ``state``, each feature with its resolved sources.
+
+    ``user``: optional ``(view_atlas, events)`` of uploaded events, exported as layer ``user_events``.
+    """
     features = []
     frames = {**state.layers, "events": state.events}
+    if user is not None:
+        frames["user_events"] = user[1]
+        layers = (*layers, "user_events")
     for layer in layers:
         frame = frames[layer]
+        if layer == "user_events":
+            atlas = user[0]
         geoms = shapely.to_geojson(frame.geometry.values) if len(frame) else []
         for (_, row), geom in zip(frame.iterrows(), geoms, strict=True):
             features.append({"type": "Feature", "properties": feature_properties(atlas, layer, row),
@@ -81,16 +89,21 @@ def safe_cell(value) -> str:
     return text
 
 
-def events_csv(atlas: Atlas, events) -> str:
-    """Events with their joined columns and resolved sources as CSV text."""
+def events_csv(atlas: Atlas, events, user=None) -> str:
+    """Events with their joined columns and resolved sources as CSV text.
+
+    ``user``: optional ``(view_atlas, events)`` of uploaded events, appended with ``dataset = uploaded``.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EVENT_CSV_COLUMNS)
-    for _, row in events.iterrows():
-        sources = atlas.resolve_sources(row["source_ids"])
-        record = dict(row)
-        record["source_outlets"] = [s["outlet"] for s in sources]
-        record["source_titles"] = [s["title"] for s in sources]
-        record["source_urls"] = [s["url"] for s in sources]
-        writer.writerow([safe_cell(record.get(c)) for c in EVENT_CSV_COLUMNS])
+    writer.writerow((*EVENT_CSV_COLUMNS, "dataset"))
+    parts = [(atlas, events, "atlas")] + ([(user[0], user[1], "uploaded")] if user is not None else [])
+    for resolver, frame, dataset in parts:
+        for _, row in frame.iterrows():
+            sources = resolver.resolve_sources(row["source_ids"])
+            record = dict(row)
+            record["source_outlets"] = [s["outlet"] for s in sources]
+            record["source_titles"] = [s["title"] for s in sources]
+            record["source_urls"] = [s["url"] for s in sources]
+            writer.writerow([safe_cell(record.get(c)) for c in EVENT_CSV_COLUMNS] + [dataset])
     return out.getvalue()

@@ -44,6 +44,7 @@ class UserEvents:
     sources: dict[str, dict]
     report: Report
     index: EventIndex = field(repr=False)
+    _views: dict = field(default_factory=dict, repr=False)
 
     @property
     def problems(self) -> list[Problem]:
@@ -52,6 +53,17 @@ class UserEvents:
     def in_window(self, day: str, window: EventWindow) -> gpd.GeoDataFrame:
         first, last = window.bounds(day)
         return self.events.iloc[self.index.window(first, last)]
+
+    def atlas_view(self, atlas: Atlas) -> Atlas:
+        """The atlas with these events in place of its own and these sources added (cached): what the map,
+        popups and side panel of the uploaded layer read."""
+        view = self._views.get(id(atlas))
+        if view is None or view[0] is not atlas:
+            merged = Atlas(atlas.data_dir, {**atlas.sources, **self.sources}, atlas.places, self.events,
+                           atlas.layers, self.report, self.index)
+            merged._cache["joined_events"] = self.events
+            view = self._views[id(atlas)] = (atlas, merged)
+        return view[1]
 
     def resolve_sources(self, ids) -> list[dict]:
         return [{k: self.sources[s].get(k) for k in ("source_id", "outlet", "title", "published", "url")}

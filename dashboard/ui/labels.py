@@ -51,3 +51,15 @@ CHANGES_HEADER = "What changed"
 CHART_EVENTS = "Events per week"
 CHART_AREA = "Area held by each side"
 NOTICE_PREFIX = "Some link parameters were ignored"
+
+# Export and upload (sidebar).
+EXPORT_HEADER = "Export this view"
+EXPORT_FORMAT = Widget("export_format", "Format", "Every export shows this date, these layers, window and filters.")
+EXPORT_PREPARE = Widget("export_prepare", "Prepare file", "PNG and zip take a second or two; progress is shown.")
+EXPORT_DOWNLOAD = Widget("export_download", "Download")
+UPLOAD_HEADER = "Your events"
+UPLOAD_EVENTS = Widget("upload_events", "Events CSV or ACLED export",
+                       "Validated row by row like the atlas's own; rejected rows are listed with their reasons.")
+UPLOAD_SOURCES = Widget("upload_sources", "Its sources.csv (optional)",
+                        "For a CSV in the atlas schema whose source_ids are not the atlas's own.")
+UPLOAD_PROBLEMS = Widget("upload_problems", "Download the rejected rows (CSV)")

@@ -18,7 +18,7 @@ from ..core.atlas import Atlas
 from ..core.permalink import ViewState
 from ..core.query import state_on
 from . import labels as L
-from . import panels
+from . import panels, upload
 from . import state as S
 
 MAP_HEIGHT = 680
@@ -96,6 +96,10 @@ def _map(atlas: Atlas, view: ViewState) -> dict | None:
     """Draw the map for ``view``; return what the browser reported (clicked popup, centre, zoom)."""
     state = state_on(atlas, view.day, view.event_window)
     groups = mapview.date_layers(atlas, state, view.options)
+    user = upload.current()
+    if user is not None and "events" in view.options.layers:  # its own group, under the date tag (kept last)
+        groups.insert(len(groups) - 1, mapview.user_events_layer(
+            user.atlas_view(atlas), user.in_window(view.day, view.event_window), view.options))
     fly = st.session_state.pop(S.FLY, None)
     center = zoom = None
     if fly is not None:  # a nudge makes a repeated fly-to the same place differ from the last one sent
@@ -142,7 +146,9 @@ def fragment(atlas: Atlas, registered_playing: bool) -> None:
     _remember(result)
     view = S.current(atlas)
     with side_col:
-        panels.selected_feature(atlas, view.selected, view.day, view.names)
+        user = upload.current()
+        chosen = user.atlas_view(atlas) if user and (view.selected or "").startswith("user_events:") else atlas
+        panels.selected_feature(chosen, view.selected, view.day, view.names)
         st.divider()
         panels.what_changed(atlas, view.day, view.names)
     chart_left, chart_right = st.columns(2)

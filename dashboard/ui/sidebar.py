@@ -11,6 +11,7 @@ from ..core.atlas import Atlas
 from ..core.mapview import BASEMAPS, LAYER_KEYS, NAME_MODES, place_name, places_by_id
 from ..core.permalink import MAX_WINDOW_DAYS
 from ..core.vocab import CLAIM_STATUSES, EVENT_TYPES
+from . import exports, upload
 from . import labels as L
 from . import state as S
 
@@ -68,6 +69,12 @@ def render(atlas: Atlas) -> None:
     sb.radio(L.NAMES.label, list(NAME_MODES), key=L.NAMES.key, help=L.NAMES.help, format_func=NAME_MODES.get)
     sb.selectbox(L.BASEMAP.label, list(BASEMAPS), key=L.BASEMAP.key, help=L.BASEMAP.help,
                  format_func=lambda k: BASEMAPS[k][0])
+
+    with sb:
+        st.divider()
+        upload.panel(atlas)
+        st.divider()
+        exports.panel(atlas, S.current(atlas), upload.current())
 
     problems = atlas.report.problems
     if problems:

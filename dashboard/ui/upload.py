@@ -1,0 +1,58 @@
+"""Your own events: upload a CSV (atlas schema or ACLED export); see what was kept and why rows were rejected."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from ..core.atlas import Atlas
+from ..core.user_events import MAX_BYTES, MAX_ROWS, TooLarge, UserEvents, problems_csv, read_user_events
+from . import labels as L
+
+UPLOADED = "_user_events"  # digest -> UserEvents
+
+
+def current() -> UserEvents | None:
+    """The uploaded events of this session, if any."""
+    return st.session_state.get(UPLOADED, {}).get("events")
+
+
+def panel(atlas: Atlas) -> None:
+    st.subheader(L.UPLOAD_HEADER)
+    st.caption(f"A CSV in the atlas schema (docs/DATA.md) or an ACLED export; up to {MAX_BYTES // 2**20} MB and "
+               f"{MAX_ROWS:,} rows. It becomes its own layer, joined with zones, corridor and posts like ours.")
+    upload = st.file_uploader(L.UPLOAD_EVENTS.label, type=["csv"], key=L.UPLOAD_EVENTS.key, help=L.UPLOAD_EVENTS.help)
+    sources = st.file_uploader(L.UPLOAD_SOURCES.label, type=["csv"], key=L.UPLOAD_SOURCES.key,
+                               help=L.UPLOAD_SOURCES.help)
+    holder = st.session_state.setdefault(UPLOADED, {})
+    if upload is None:
+        holder.clear()
+        return
+    data = upload.getvalue()
+    extra = sources.getvalue() if sources is not None else None
+    digest = hashlib.sha256(data + b"\0" + (extra or b"")).hexdigest()
+    if holder.get("digest") != digest:
+        bar = st.progress(0.0, text="Reading…")
+        try:
+            events = read_user_events(data, upload.name, atlas, extra,
+                                      progress=lambda f, what: bar.progress(min(max(f, 0.0), 1.0), text=what))
+        except TooLarge as exc:
+            bar.empty()
+            holder.clear()
+            st.error(str(exc))
+            return
+        bar.empty()
+        holder.update(digest=digest, events=events)
+    events: UserEvents = holder["events"]
+    counter = events.report.files.get("user_events")
+    kept, rejected = (counter.valid, counter.rejected) if counter else (0, 0)
+    kind = "ACLED export" if events.kind == "acled" else "atlas-schema CSV"
+    (st.success if not events.problems else st.warning)(
+        f"{upload.name} ({kind}): {kept:,} events on the map, {rejected:,} rows rejected.")
+    if events.problems:
+        table = pd.DataFrame([{"line": p.line, "field": p.field, "reason": p.message} for p in events.problems])
+        st.dataframe(table, hide_index=True, width="stretch", height=min(300, 40 + 35 * len(table)))
+        st.download_button(L.UPLOAD_PROBLEMS.label, problems_csv(events.problems),
+                           file_name=f"{upload.name}.rejected.csv", mime="text/csv", key=L.UPLOAD_PROBLEMS.key)
