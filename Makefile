@@ -35,5 +35,8 @@ test: $(VENV)/.dev
 build: $(VENV)/.runtime
 	$(PY) -m dashboard build
 
+bench: $(VENV)/.dev
+	$(PY) -m dashboard bench --browser
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -282,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep the events already in --out, replacing those the import brings again")
     p.set_defaults(func=cmd_import_acled)
 
+    sub.add_parser("bench", help="measure scrub steps, payloads, load and exports (see bench --help)", add_help=False)
+
     p = sub.add_parser("build", help="derive the GeoJSON layers from the tables in geodata/")
     p.add_argument("--data", type=Path, default=None, metavar="DIR", help="atlas folder (default: this repository)")
     p.add_argument("--check", action="store_true", help="do not write; exit 1 if a committed layer differs")
@@ -290,6 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # its own parser: see dashboard/bench.py
+        from .bench import main as bench_main
+
+        return bench_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
