@@ -201,3 +201,28 @@ def test_the_legend_explains_every_style():
                  "blockaded", "checkpoint", "Peacekeeper post", "Border incident", "confirmed (filled)",
                  "claimed (hollow)", "disputed (hollow, dashed)", "halo"):
         assert text in legend
+
+
+def test_many_events_are_drawn_as_counted_cells(atlas):
+    from dashboard.bench import with_synthetic_events
+    from dashboard.core.mapview import MAX_EVENT_MARKERS, aggregate_events
+    from dashboard.core.query import state_on
+    from dashboard.core.timemodel import EventWindow
+
+    big = with_synthetic_events(atlas, 3 * MAX_EVENT_MARKERS)
+    events = state_on(big, "2024-06-12", EventWindow()).events
+    assert len(events) > MAX_EVENT_MARKERS
+    cells = aggregate_events(big, events)
+    counts = [int(c["properties"]["_p"]["t"].split()[0].replace(",", "")) for c in cells]
+    assert sum(counts) == len(events)  # every event is in exactly one cell
+    assert all("each event's own" in dict(c["properties"]["_p"]["f"])["Sources"] for c in cells)
+    assert len(cells) < len(events) / 4
+    import folium
+
+    from dashboard.core.mapview import MapOptions, date_layers
+
+    fmap = folium.Map()
+    for group in date_layers(big, state_on(big, "2024-06-12", EventWindow()), MapOptions(layers=("events",))):
+        group.add_to(fmap)
+    page = fmap.get_root().render()
+    assert '"id":"cells:' in page and '"id":"events:' not in page

@@ -978,7 +978,9 @@ def date_layers(atlas: Atlas, state: State, options: MapOptions = MapOptions()) 
         add("incidents", layer("border_incidents", state.layers["border_incidents"], kind="div"))
     if "posts" in on:
         add("posts", layer("peacekeeper_posts", state.layers["peacekeeper_posts"], kind="div"))
-    if "events" in on:
+    if "events" in on and len(filter_events(state.events, options)) > MAX_EVENT_MARKERS:
+        add("events", AtlasLayer(js_json(aggregate_events(atlas, filter_events(state.events, options)))))
+    elif "events" in on:
         data = features(atlas, "events", filter_events(state.events, options), names)
         halos = [_halo(atlas, f) for f in data if HALO_METRES.get(f["properties"].get("geo_precision"), 0)]
         add("events", AtlasLayer(_features_js(atlas, halos), kind="circle", popup=False, interactive=False),
@@ -989,14 +991,68 @@ def date_layers(atlas: Atlas, state: State, options: MapOptions = MapOptions()) 
     return groups
 
 
+MAX_EVENT_MARKERS = 1_500
+"""Above this many events in the window, events are drawn as counts per cell (payload and drawing stay small)."""
+CELL_DEGREES = 0.1  # about 9 x 11 km here
+_FAMILIES = list(EVENT_FAMILIES.values())
+_FAMILY_INDEX = {t: k for k, (_, _, types) in enumerate(_FAMILIES) for t in types}
+
+
+def aggregate_events(atlas: Atlas, events: pd.DataFrame) -> list[dict]:
+    """Events as one circle per ~10 km grid cell: how many, of which kinds and claim statuses, over which dates.
+
+    Vectorised, as it runs on slider steps with tens of thousands of events in the window. The circle sits
+    at the mean position of its events and says it is an aggregate; each event keeps its sources (in the
+    CSV/GeoJSON exports, and on the map once the window or filters bring it under ``MAX_EVENT_MARKERS``).
+    """
+    if events.empty:
+        return []
+    lat, lon = events["lat"].to_numpy(float), events["lon"].to_numpy(float)
+    i, j = np.floor(lat / CELL_DEGREES).astype(np.int64), np.floor(lon / CELL_DEGREES).astype(np.int64)
+    cells, inverse, counts = np.unique(i * 100_000 + j, return_inverse=True, return_counts=True)
+    n_cells, n_fam = len(cells), len(_FAMILIES)
+    mean_lat = np.bincount(inverse, lat, n_cells) / counts
+    mean_lon = np.bincount(inverse, lon, n_cells) / counts
+    family = events["event_type"].map(_FAMILY_INDEX).fillna(n_fam - 1).to_numpy(int)
+    by_family = np.bincount(inverse * n_fam + family, minlength=n_cells * n_fam).reshape(n_cells, n_fam)
+    claims = pd.crosstab(inverse, events["claim_status"].to_numpy())
+    dates = pd.Series(events["date"].to_numpy(dtype=object)).groupby(inverse).agg(["min", "max"])
+    out = []
+    for c in range(n_cells):
+        fam = by_family[c]
+        top = int(fam.argmax())
+        kinds = "; ".join(f"{_FAMILIES[k][0]}: {fam[k]}" for k in np.argsort(-fam, kind="stable") if fam[k])
+        claim = "; ".join(f"{name}: {int(k)}" for name, k in claims.iloc[c].items() if k)
+        out.append({"type": "Feature", "id": f"cells:{cells[c]}", "geometry": {
+            "type": "Point", "coordinates": [round(float(mean_lon[c]), 4), round(float(mean_lat[c]), 4)]},
+            "properties": {
+                "_s": {"radius": float(min(22, 5 + 2.2 * np.sqrt(counts[c]))), "color": "#ffffff", "weight": 1.5,
+                       "opacity": 1, "fill": True, "fillColor": _FAMILIES[top][1], "fillOpacity": 0.75},
+                "_p": {"t": f"{counts[c]:,} events around here (aggregated)",
+                       "f": [["Kinds", kinds], ["Claim status", claim],
+                             ["Dates", f"{dates.iloc[c]['min']} to {dates.iloc[c]['max']}"],
+                             ["Sources", "each event's own: narrow the window or the filters to see them, or "
+                                         "export CSV/GeoJSON"]],
+                       "s": [], "m": 0}}})
+    return out
+
+
 USER_EVENTS_TITLE = "Your events"
 
 
 def user_events_layer(view: Atlas, events: gpd.GeoDataFrame, options: MapOptions = MapOptions()) -> folium.FeatureGroup:
     """Uploaded events as their own group (``view`` is ``UserEvents.atlas_view``: its events and sources)."""
     group = AtlasGroup(name=USER_EVENTS_TITLE)
-    data = features(view, "user_events", filter_events(events, options), options.names)
-    AtlasLayer(_features_js(view, data)).add_to(group)
+    events = filter_events(events, options)
+    if len(events) > MAX_EVENT_MARKERS:
+        cells = aggregate_events(view, events)
+        for cell in cells:  # the uploaded layer keeps its black ring when aggregated too
+            cell["properties"]["_s"].update(color="#000000", weight=3)
+            cell["id"] = "user_" + cell["id"]
+        AtlasLayer(js_json(cells)).add_to(group)
+    else:
+        data = features(view, "user_events", events, options.names)
+        AtlasLayer(_features_js(view, data)).add_to(group)
     return group
 
 
