@@ -67,9 +67,25 @@ def test_the_date_tag_is_the_last_layer_and_shows_the_date(atlas):
 
 def test_layer_toggles_choose_the_groups(atlas):
     groups = mv.date_layers(atlas, state_on(atlas, "2020-11-12"), mv.MapOptions(layers=("events", "zones")))
-    assert [g.layer_name for g in groups] == ["Control zones", "Events", "Date"]
+    # "Place names" is always there: the labels live in the base map, the group shows, hides or renames them
+    assert [g.layer_name for g in groups] == ["Control zones", "Place names", "Events", "Date"]
     only_date = mv.date_layers(atlas, state_on(atlas, "2020-11-12"), mv.MapOptions(layers=()))
-    assert [g.layer_name for g in only_date] == ["Date"]
+    assert [g.layer_name for g in only_date] == ["Place names", "Date"]
+
+
+def test_place_labels_are_in_the_base_map_and_switched_per_step(atlas):
+    import folium
+
+    base = mv.base_map(atlas).get_root().render()
+    assert "window.atlasPlaceLabels" in base and '"both":"West / Arevmutk"' in base and '"az":"Qərb"' in base
+    for names, show in (("az", True), ("hy", False)):
+        fmap = folium.Map()
+        for group in mv.date_layers(atlas, state_on(atlas, "2020-11-12"),
+                                    mv.MapOptions(layers=("zones",) + (("places",) if show else ()), names=names)):
+            group.add_to(fmap)
+        page = fmap.get_root().render()
+        assert f'mode = "{names}"' in page and f"if (!{str(show).lower()})" in page
+        assert '"places:west"' not in page  # no label features travel with the date layers
 
 
 def test_events_are_styled_by_type_claim_and_precision(atlas):
@@ -158,10 +174,9 @@ def test_name_modes(atlas):
     assert mv.place_name(west, "az") == "Qərb"
     assert mv.place_name(west, "hy") == "Arevmutk"
     assert mv.place_name({**west, "name_hy": ""}, "hy") == "West / Arevmutk"  # no form: the English one
-    labels = {mode: [f["properties"]["label"] for f in
-                     drawn(mv.date_layers(atlas, state_on(atlas, "2020-11-12"), mv.MapOptions(names=mode)))[
-                         "Place names"]] for mode in ("both", "az")}
-    assert labels == {"both": ["West / Arevmutk"], "az": ["Qərb"]}  # only towns and cities are labelled
+    labels = json.loads(mv.place_labels_js(atlas))  # every name form travels once, with the base map
+    assert [f["properties"]["_n"] for f in labels] == [  # only towns and cities are labelled
+        {"both": "West / Arevmutk", "az": "Qərb", "hy": "Arevmutk"}]
     row = {"location": "West / Arevmutk", "place_id": "west"}
     assert mv.event_location(atlas, row, "az") == "Qərb"
     assert mv.event_location(atlas, {**row, "location": "near West"}, "az") == "near West"
@@ -226,3 +241,17 @@ def test_many_events_are_drawn_as_counted_cells(atlas):
         group.add_to(fmap)
     page = fmap.get_root().render()
     assert '"id":"cells:' in page and '"id":"events:' not in page
+
+
+def test_posts_reported_as_a_count_at_one_place_are_one_marker_with_the_count(atlas):
+    from dashboard.core.atlas import default_data_dir, load_atlas
+
+    real = load_atlas(default_data_dir())
+    posts = state_on(real, "2020-11-20").layers["peacekeeper_posts"]
+    stacked = mv.stack_posts(posts)
+    assert stacked["stack"].sum() == len(posts)  # nothing lost, nothing doubled
+    north = stacked[(stacked["kind"] == "observation_post") & (stacked["zone"] == "north")]
+    assert list(north["stack"]) == [11]
+    feats = drawn(mv.date_layers(real, state_on(real, "2020-11-20"), mv.MapOptions(layers=("posts",))))
+    assert len(feats["Peacekeeper posts"]) == len(stacked) < len(posts)
+    assert any('<b class="pk-count">11</b>' in f["properties"]["_s"]["html"] for f in feats["Peacekeeper posts"])

@@ -430,7 +430,28 @@ def post_style(props: Mapping) -> dict:
     kind = props.get("kind")
     glyph = "△" if kind == "temporary_post" else ("■" if kind in ("base", "command_post", "monitoring_centre")
                                                   else "▲")
+    stack = props.get("stack") or 1
+    if stack > 1:  # posts reported as a count at one place: one marker with the count, not a pile
+        return {"html": f'<span aria-hidden="true">{glyph}</span><b class="pk-count">{int(stack)}</b>',
+                "className": "pk-post", "iconSize": [30, 14], "iconAnchor": [7, 7]}
     return _glyph_icon(glyph, "pk-post", 14)
+
+
+def stack_posts(posts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Posts at the same place, of the same kind, zone and period, as one row with their number (``stack``).
+
+    The reported counts put up to 23 posts on one point; drawing each as its own DivIcon cost DOM work on
+    every slider step and showed a pile that looks like one post.
+    """
+    if posts.empty:
+        return posts.assign(stack=pd.Series(dtype=int))
+    key = [posts.geometry.x.round(5), posts.geometry.y.round(5), posts["kind"], posts["zone"].astype(str),
+           posts["valid_from"], posts["valid_to"].astype(str)]
+    grouped = posts.groupby(key, sort=False, dropna=False)
+    first = posts.loc[grouped.head(1).index].copy()
+    first["stack"] = grouped.size().to_numpy()
+    first["count"] = first["stack"]  # shown in the popup and the side panel
+    return first
 
 
 def incident_style(props: Mapping) -> dict:
@@ -454,7 +475,7 @@ LAYER_STYLES = {
 STYLE_PROPS = {
     "control_zones": ("controller", "claim_status"),
     "lachin_corridor": ("kind", "status"),
-    "peacekeeper_posts": ("kind",),
+    "peacekeeper_posts": ("kind", "stack"),
     "border_incidents": ("claim_status",),
     "events": ("event_type", "claim_status", "geo_precision"),
     "user_events": ("event_type", "claim_status", "geo_precision"),
@@ -643,6 +664,72 @@ var {{ this.get_name() }} = new (L.Layer.extend({
         self.text = text
 
 
+class PlaceLabels(FastMacroElement):
+    """Place labels in the base map, every name form aboard (``_n``): drawn once per map, not per step.
+
+    Re-creating some sixty DivIcons on every slider step cost about 80 ms in the browser; the labels are
+    date-independent, and the name mode is applied by ``PlaceNames`` (a date-layer switch) in place.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+window.atlasPlaceLabels = L.geoJson({"type": "FeatureCollection", "features": {{ this.features_js }}}, {
+    style: window.atlasStyle, pointToLayer: window.atlasPoint("div"), onEachFeature: window.atlasEach
+});
+window.atlasPlaceLabels.bindPopup(window.atlasPopup, {"maxWidth": 360, "autoPanPadding": [20, 20]});
+{% endmacro %}
+""")
+
+    def __init__(self, features_js: str):
+        super().__init__()
+        self._name = "PlaceLabels"
+        self.features_js = features_js
+
+
+class PlaceNames(FastMacroElement):
+    """The date-layer switch for the base map's place labels: shown or not, and in which name form."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = new (L.Layer.extend({
+    onAdd: function (map) {
+        var labels = window.atlasPlaceLabels, mode = {{ this.mode|tojson }};
+        if (!labels) return;
+        if (!{{ this.show|tojson }}) { if (map.hasLayer(labels)) map.removeLayer(labels); return; }
+        if (!map.hasLayer(labels)) map.addLayer(labels);
+        labels.eachLayer(function (m) {
+            var names = m.feature.properties._n, text = names[mode] || names.both, el = m.getElement();
+            m.options.icon.options.html = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+            if (el && el.textContent !== text) el.textContent = text;
+        });
+    },
+    onRemove: function () {}  // the labels stay: the next step's switch decides
+}))();
+{{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, mode: str, show: bool):
+        super().__init__()
+        self._name = "PlaceNames"
+        self.mode = mode
+        self.show = show
+
+
+def place_labels_js(atlas: Atlas) -> str:
+    """The labelled places as features with every name form (``_n``), built once per atlas."""
+    cache = atlas._cache
+    if "place_labels_js" not in cache:
+        places = atlas.places[atlas.places["kind"].isin(LABELLED_KINDS)]
+        out = []
+        for feat, (_, row) in zip(features(atlas, "places", places, "both"), places.iterrows(), strict=True):
+            record = row.drop(labels=["geometry"]).to_dict()
+            out.append({**feat, "properties": {**feat["properties"], "_n": {
+                mode: place_name(record, mode) for mode in NAME_MODES}}})
+        cache["place_labels_js"] = js_json(out)
+    return cache["place_labels_js"]
+
+
 class MapSupport(FastMacroElement):
     """Date-independent script of the base map: the legend, the attribution and the drawing helpers.
 
@@ -758,6 +845,7 @@ MAP_CSS = """
 .pk-post, .border-incident { background: none; border: none; text-align: center; line-height: 14px;
   text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
 .pk-post { color: #00654a; font-size: 14px; }
+.pk-post .pk-count { font-size: 11px; margin-left: 2px; white-space: nowrap; }
 .border-incident { color: #222; font-size: 16px; }
 .place-label { background: none; border: none; white-space: nowrap; color: #222; font-size: 11px;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; width: auto !important; height: auto !important; }
@@ -904,6 +992,7 @@ def base_map(atlas: Atlas, basemap: str = DEFAULT_BASEMAP) -> folium.Map:
     outline = mapped_area(atlas)
     if outline:
         AtlasLayer(_features_js(atlas, outline), popup=False, interactive=False).add_to(fmap)
+    PlaceLabels(place_labels_js(atlas)).add_to(fmap)
     fmap.fit_bounds(bounds)
     return fmap
 
@@ -971,13 +1060,13 @@ def date_layers(atlas: Atlas, state: State, options: MapOptions = MapOptions()) 
         if not corridor.empty:  # zones under routes, so the road stays clickable
             corridor = corridor.iloc[np.argsort((corridor["kind"] == "route").to_numpy(), kind="stable")]
         add("corridor", layer("lachin_corridor", corridor))
-    if "places" in on:
-        places = atlas.places
-        add("places", layer("places", places[places["kind"].isin(LABELLED_KINDS)], kind="div"))
+    names_group = AtlasGroup(name=LAYER_TITLES["places"])  # labels live in the base map: this sets them
+    PlaceNames(names, "places" in on).add_to(names_group)
+    groups.append(names_group)
     if "incidents" in on:
         add("incidents", layer("border_incidents", state.layers["border_incidents"], kind="div"))
     if "posts" in on:
-        add("posts", layer("peacekeeper_posts", state.layers["peacekeeper_posts"], kind="div"))
+        add("posts", layer("peacekeeper_posts", stack_posts(state.layers["peacekeeper_posts"]), kind="div"))
     if "events" in on and len(filter_events(state.events, options)) > MAX_EVENT_MARKERS:
         add("events", AtlasLayer(js_json(aggregate_events(atlas, filter_events(state.events, options)))))
     elif "events" in on:
