@@ -201,8 +201,12 @@ def validate_table(
     return validate_rows(spec, read_csv(path, label), label, report, known_sources)
 
 
-def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sources: set[str] | None) -> list[dict]:
-    """Check rows already read from a CSV (``csvfile.CsvRows``); return the valid records, report the rest."""
+def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sources: set[str] | None,
+                  progress=None) -> list[dict]:
+    """Check rows already read from a CSV (``csvfile.CsvRows``); return the valid records, report the rest.
+
+    ``progress(done, total)`` is called every few thousand rows, for long uploads.
+    """
     counter = report.file(spec.key, label)
     for p in table.problems:
         report.add(p)
@@ -218,8 +222,10 @@ def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sour
 
     seen: dict[str, int] = {}
     valid: list[dict] = []
-    for line, raw in table.rows:
-        if "__invalid__" in raw:
+    for i, (line, raw) in enumerate(table.rows):
+        if progress is not None and i and i % 5_000 == 0:
+            progress(i, len(table.rows))
+        if "__invalid__" in raw:  # already reported by the reader or the converter
             counter.rejected += 1
             continue
         rec, problems = parse_row(spec, raw, known_sources)

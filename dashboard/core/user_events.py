@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import acled, tables
 from .atlas import Atlas
-from .csvfile import CsvRows, read_csv
+from .csvfile import read_csv
 from .layers import CRS, with_none
 from .problems import Problem, Report
 from .query import JOIN_COLUMNS, join_points
@@ -27,7 +27,6 @@ from .vocab import CONTROLLER_LABELS
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
-PROGRESS_EVERY = 5_000
 
 
 class TooLarge(ValueError):
@@ -109,7 +108,9 @@ def read_user_events(
         for line, fld, message in conversion:
             report.add(Problem(name, line, fld, message))
     progress(0.3, "validating rows")
-    records = _validate(table, name, report, set(known), progress)
+    records = tables.validate_rows(
+        replace(tables.EVENTS, key="user_events"), table, name, report, set(known),
+        progress=lambda done, total: progress(0.3 + 0.5 * done / total, f"validated {done:,} of {total:,} rows"))
     progress(0.8, "joining with zones, corridor and posts")
     events = _frame(records)
     if len(events):
@@ -124,46 +125,6 @@ def read_user_events(
     progress(1.0, f"{len(events):,} events kept, {report.files['user_events'].rejected:,} rejected")
     return UserEvents(name, kind, events, sources, report,
                       EventIndex(events["date"].tolist(), events["date_end"].tolist()))
-
-
-def _validate(table: CsvRows, name: str, report: Report, known: set[str], progress) -> list[dict]:
-    spec = tables.EVENTS
-    counter = report.file("user_events", name)
-    already = {p.line for p in report.problems if p.file == name}
-    valid: list[dict] = []
-    for p in table.problems:
-        report.add(p)
-    missing = [c for c in spec.required if c not in table.header] if table.header else []
-    for col in missing:
-        report.add(Problem(name, 1, col, "required column is missing"))
-    if missing or not table.header:
-        counter.rejected += len(table.rows)
-        return []
-    seen: dict[str, int] = {}
-    for i, (line, raw) in enumerate(table.rows):
-        if i and i % PROGRESS_EVERY == 0:
-            progress(0.3 + 0.5 * i / len(table.rows), f"validated {i:,} of {len(table.rows):,} rows")
-        if "__invalid__" in raw:
-            counter.rejected += 1
-            if line not in already and raw["__invalid__"] not in ("encoding", "width"):
-                report.add(Problem(name, line, "row", "could not be converted"))
-            continue
-        rec, problems = tables.parse_row(spec, raw, known)
-        key = rec.get("event_id")
-        if isinstance(key, str):
-            if key in seen:
-                problems.append(("event_id", f"duplicate id {key!r} (first on line {seen[key]})"))
-            else:
-                seen[key] = line
-        if problems:
-            for fld, msg in problems:
-                report.add(Problem(name, line, fld, msg))
-            counter.rejected += 1
-            continue
-        rec["_line"] = line
-        valid.append(rec)
-        counter.valid += 1
-    return valid
 
 
 def _frame(records: list[dict]) -> gpd.GeoDataFrame:
