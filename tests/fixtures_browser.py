@@ -1,8 +1,10 @@
 """Browser fixtures shared by the browser tests: an app server on a tiny atlas, Chromium, and a page opener."""
 
+from pathlib import Path
+
 import pytest
 
-from dashboard.bench_browser import AppServer, launch, map_frame, offline_context, wait_idle
+from dashboard.bench_browser import CHROMIUM, AppServer, launch, map_frame, offline_context, wait_idle
 
 from .conftest import make_atlas
 
@@ -43,3 +45,36 @@ def open_app(browser, server):
     yield go
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def offline_file_page():
+    """Open a local HTML file in Chromium with every request that is not ``file:``/``data:`` aborted.
+
+    Yields ``open(path, (width, height)) -> (page, blocked_urls)``.
+    """
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    with sync_api.sync_playwright() as pw:
+        browser = launch(pw)
+
+        def open_file(path: Path, viewport=(1000, 700)):
+            blocked: list[str] = []
+            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+
+            def only_local(route):
+                if route.request.url.startswith(("file:", "data:")):
+                    route.continue_()
+                else:
+                    blocked.append(route.request.url)
+                    route.abort()
+
+            page.route("**/*", only_local)
+            page.goto(path.as_uri())
+            return page, blocked
+
+        try:
+            yield open_file
+        finally:
+            browser.close()

@@ -388,52 +388,29 @@ def test_missing_asset_raises_value_error_naming_it(fake_vendor, html, named):
 # --- a real browser with no network ---------------------------------------------------------------
 
 
-CHROMIUM = Path("/usr/lib/chromium/chromium")  # Debian's binary (/usr/bin/chromium is a wrapper script)
 
 
 @pytest.mark.browser
-def test_inlined_page_renders_in_chromium_without_network(inlined, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
+def test_inlined_page_renders_in_chromium_without_network(offline_file_page, inlined, tmp_path):
     page_file = tmp_path / "map.html"
     page_file.write_text(inlined[("local", "plain_map")], encoding="utf-8")
-    blocked: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 800, "height": 600})
-
-            def only_local(route):
-                if route.request.url.startswith(("file:", "data:")):
-                    route.continue_()
-                else:
-                    blocked.append(route.request.url)
-                    route.abort()
-
-            page.route("**/*", only_local)
-            page.goto(page_file.as_uri())
-            page.wait_for_selector(".leaflet-control-zoom-in")
-            state = page.evaluate(
-                """async () => {
-                    await document.fonts.ready;
-                    const loaded = name => [...document.fonts]
-                        .some(f => f.family.replace(/"/g, '') === name && f.status === 'loaded');
-                    return {
-                        markers: [...document.querySelectorAll('img.leaflet-marker-icon')]
-                            .map(i => i.complete && i.naturalWidth > 0),
-                        awesome: document.querySelectorAll('.awesome-marker:not(.awesome-marker-shadow)').length,
-                        fa: loaded('Font Awesome 6 Free'),
-                        glyph: loaded('Glyphicons Halflings'),
-                        layers: getComputedStyle(document.querySelector('.leaflet-control-layers-toggle'))
-                            .backgroundImage.startsWith('url("data:image/png'),
-                    };
-                }"""
-            )
-        finally:
-            browser.close()
+    page, blocked = offline_file_page(page_file, (800, 600))
+    page.wait_for_selector(".leaflet-control-zoom-in")
+    state = page.evaluate(
+        """async () => {
+            await document.fonts.ready;
+            const loaded = name => [...document.fonts]
+                .some(f => f.family.replace(/"/g, '') === name && f.status === 'loaded');
+            return {
+                markers: [...document.querySelectorAll('img.leaflet-marker-icon')]
+                    .map(i => i.complete && i.naturalWidth > 0),
+                awesome: document.querySelectorAll('.awesome-marker:not(.awesome-marker-shadow)').length,
+                fa: loaded('Font Awesome 6 Free'),
+                glyph: loaded('Glyphicons Halflings'),
+                layers: getComputedStyle(document.querySelector('.leaflet-control-layers-toggle'))
+                    .backgroundImage.startsWith('url("data:image/png'),
+            };
+        }"""
+    )
     assert blocked == []
     assert state == {"markers": [True], "awesome": 2, "fa": True, "glyph": True, "layers": True}

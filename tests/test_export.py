@@ -5,7 +5,6 @@ import io
 import json
 import re
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -53,54 +52,32 @@ def test_html_is_self_contained_and_escapes_text(hostile_atlas):
     assert "onerror=\"alert(1)\">" not in page
 
 
-CHROMIUM = Path("/usr/lib/chromium/chromium")  # Debian's binary (/usr/bin/chromium is a wrapper script)
 
 
 @pytest.mark.browser
-def test_html_export_opens_offline_and_popups_show_escaped_sources(hostile_atlas, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
+def test_html_export_opens_offline_and_popups_show_escaped_sources(offline_file_page, hostile_atlas, tmp_path):
     page_file = tmp_path / "view.html"
     page_file.write_text(export.export_html(hostile_atlas, ViewState("2020-11-15", window="all")), encoding="utf-8")
-    blocked: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run"])
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 700})
-
-            def only_local(route):
-                if route.request.url.startswith(("file:", "data:")):
-                    route.continue_()
-                else:
-                    blocked.append(route.request.url)
-                    route.abort()
-
-            page.route("**/*", only_local)
-            page.goto(page_file.as_uri())
-            page.wait_for_selector(".leaflet-container .datetag")
-            opened = page.evaluate("""() => {
-                const map = Object.values(window).find(v => v && v instanceof L.Map);
-                let done = false;
-                map.eachLayer(l => {
-                    const f = l.feature;
-                    if (!done && f && f.id === "events:e1" && l.options.interactive !== false) {  // a click
-                        l.fire("click", {latlng: l.getLatLng(), originalEvent: new MouseEvent("click")}, true);
-                        done = true;
-                    }
-                });
-                return done;
-            }""")
-            assert opened
-            page.wait_for_selector(".leaflet-popup-content")
-            popup = page.inner_html(".leaflet-popup-content")
-            text = page.inner_text(".leaflet-popup-content")
-            tags = page.evaluate("document.querySelectorAll('.leaflet-popup-content img, .leaflet-popup-content b')"
-                                 ".length")
-        finally:
-            browser.close()
+    page, blocked = offline_file_page(page_file, (1000, 700))
+    page.wait_for_selector(".leaflet-container .datetag")
+    opened = page.evaluate("""() => {
+        const map = Object.values(window).find(v => v && v instanceof L.Map);
+        let done = false;
+        map.eachLayer(l => {
+            const f = l.feature;
+            if (!done && f && f.id === "events:e1" && l.options.interactive !== false) {  // a click
+                l.fire("click", {latlng: l.getLatLng(), originalEvent: new MouseEvent("click")}, true);
+                done = true;
+            }
+        });
+        return done;
+    }""")
+    assert opened
+    page.wait_for_selector(".leaflet-popup-content")
+    popup = page.inner_html(".leaflet-popup-content")
+    text = page.inner_text(".leaflet-popup-content")
+    tags = page.evaluate("document.querySelectorAll('.leaflet-popup-content img, .leaflet-popup-content b')"
+                         ".length")
     assert blocked == []
     assert '<img src=x onerror="alert(1)">' in text  # shown as text...
     assert tags == 0  # ...never as markup
