@@ -1066,14 +1066,14 @@ def date_layers(atlas: Atlas, state: State, options: MapOptions = MapOptions()) 
     if "incidents" in on:
         add("incidents", layer("border_incidents", state.layers["border_incidents"], kind="div"))
     if "posts" in on:
-        add("posts", layer("peacekeeper_posts", stack_posts(state.layers["peacekeeper_posts"]), kind="div"))
-    if "events" in on and len(filter_events(state.events, options)) > MAX_EVENT_MARKERS:
-        add("events", AtlasLayer(js_json(aggregate_events(atlas, filter_events(state.events, options)))))
-    elif "events" in on:
-        data = features(atlas, "events", filter_events(state.events, options), names)
-        halos = [_halo(atlas, f) for f in data if HALO_METRES.get(f["properties"].get("geo_precision"), 0)]
-        add("events", AtlasLayer(_features_js(atlas, halos), kind="circle", popup=False, interactive=False),
-            AtlasLayer(_features_js(atlas, data)))
+        posts = state.layers["peacekeeper_posts"]
+        stacks = atlas._cache.setdefault("stacked_posts", {})  # state_on hands out one frame per period
+        hit = stacks.get(id(posts))
+        if hit is None or hit[0] is not posts:
+            hit = stacks[id(posts)] = (posts, stack_posts(posts))
+        add("posts", layer("peacekeeper_posts", hit[1], kind="div"))
+    if "events" in on:
+        add("events", *event_layers(atlas, "events", filter_events(state.events, options), names))
     date_group = AtlasGroup(name="Date")
     DateTag(state.day, date_text(state.day)).add_to(date_group)
     groups.append(date_group)
@@ -1132,17 +1132,29 @@ USER_EVENTS_TITLE = "Your events"
 def user_events_layer(view: Atlas, events: gpd.GeoDataFrame, options: MapOptions = MapOptions()) -> folium.FeatureGroup:
     """Uploaded events as their own group (``view`` is ``UserEvents.atlas_view``: its events and sources)."""
     group = AtlasGroup(name=USER_EVENTS_TITLE)
-    events = filter_events(events, options)
-    if len(events) > MAX_EVENT_MARKERS:
-        cells = aggregate_events(view, events)
-        for cell in cells:  # the uploaded layer keeps its black ring when aggregated too
-            cell["properties"]["_s"].update(color="#000000", weight=3)
-            cell["id"] = "user_" + cell["id"]
-        AtlasLayer(js_json(cells)).add_to(group)
-    else:
-        data = features(view, "user_events", events, options.names)
-        AtlasLayer(_features_js(view, data)).add_to(group)
+    for layer in event_layers(view, "user_events", filter_events(events, options), options.names):
+        layer.add_to(group)
     return group
+
+
+def event_layers(atlas: Atlas, layer: str, events: pd.DataFrame, names: str) -> list[AtlasLayer]:
+    """Events as markers (with uncertainty halos), or as counted cells above ``MAX_EVENT_MARKERS``.
+
+    ``layer`` is ``events`` or ``user_events``; the uploaded layer keeps its black ring when aggregated too.
+    """
+    if len(events) > MAX_EVENT_MARKERS:
+        cells = aggregate_events(atlas, events)
+        if layer == "user_events":
+            for cell in cells:
+                cell["properties"]["_s"].update(color="#000000", weight=3)
+                cell["id"] = "user_" + cell["id"]
+        return [AtlasLayer(js_json(cells))]
+    data = features(atlas, layer, events, names)
+    out = [AtlasLayer(_features_js(atlas, data))]
+    if layer == "events":
+        halos = [_halo(atlas, f) for f in data if HALO_METRES.get(f["properties"].get("geo_precision"), 0)]
+        out.insert(0, AtlasLayer(_features_js(atlas, halos), kind="circle", popup=False, interactive=False))
+    return out
 
 
 def _halo(atlas: Atlas, event_feature: dict) -> dict:
