@@ -36,8 +36,6 @@ CANVAS_POINT_IN_WEST = """() => {
 }"""
 
 
-
-
 def test_the_map_renders_with_no_network(open_app):
     page, frame, blocked, errors = open_app("?date=2020-11-12")
     assert frame.locator(".leaflet-container").count() == 1
@@ -48,6 +46,14 @@ def test_the_map_renders_with_no_network(open_app):
     assert {"control_zones:z-west-az", "control_zones:z-east-az", "peacekeeper_posts:p1", "events:e3"} <= set(ids)
     assert frame.evaluate("() => typeof L") == "object"  # Leaflet came from the app, not a CDN
     assert blocked == [] and errors == []
+
+
+def test_markers_are_placed_with_2d_transforms(open_app):
+    """A 3D transform per marker makes Chromium re-layerize the page on every step (see MapSupport)."""
+    page, frame, _, _ = open_app("?date=2020-11-12")
+    transforms = frame.evaluate(
+        "() => [...document.querySelectorAll('.leaflet-marker-icon')].map(el => el.style.transform)")
+    assert transforms and all(t.startswith("translate(") for t in transforms)
 
 
 def test_a_slider_step_swaps_the_zones_in_place_and_keeps_the_zoom(open_app):
