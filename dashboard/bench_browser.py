@@ -134,12 +134,18 @@ def map_frame(page, timeout: float = 60_000):
     return frame
 
 
+POLL_MS = 20
+"""Waits poll on a timer, not on every animation frame (Playwright's default): a ``requestAnimationFrame``
+loop makes Chromium draw a frame every 16 ms while it runs, which a user's page does not, and on two cores
+that drawing slowed the very step being timed. The times themselves come from in-page probes, not polls."""
+
+
 def wait_idle(page, timeout: float = 30_000) -> None:
     """Wait until Streamlit reports no script running (its status widget says nothing)."""
     page.wait_for_function(
         """() => !document.querySelector('[data-testid="stStatusWidget"]')
                || !/running/i.test(document.querySelector('[data-testid="stStatusWidget"]').innerText)""",
-        timeout=timeout)
+        timeout=timeout, polling=POLL_MS)
 
 
 INSTALL_PROBES = """
@@ -184,7 +190,7 @@ def step_latency(page, frame, key: str = "ArrowRight", timeout: float = 30_000) 
     before = page.evaluate("() => window.__atlasKeys.length")
     page.keyboard.press(key)
     frame.wait_for_function("d => window.__atlasProbe && (d in window.__atlasProbe.seen)", arg=expected,
-                            timeout=timeout)
+                            timeout=timeout, polling=POLL_MS)
     t_key = page.evaluate("i => window.__atlasKeys[i]", before)
     t_tag = frame.evaluate("d => window.__atlasProbe.seen[d]", expected)
     return expected, t_tag - t_key

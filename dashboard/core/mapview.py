@@ -975,8 +975,8 @@ def default_bounds(atlas: Atlas) -> list[list[float]]:
 def base_map(atlas: Atlas, basemap: str = DEFAULT_BASEMAP) -> folium.Map:
     """A fresh map with only date-independent content: tiles (optional), borders, the mapped area, the legend.
 
-    Build a new one on every run and never reuse it: streamlit-folium adds the date layers to the map it
-    is given, and identifies the map in the browser by a hash of this base map's script.
+    Never draw the date layers into it: streamlit-folium identifies the map in the browser by a hash of
+    this base map's script, so it must be the same on every date (the app renders it once per atlas).
     """
     (south, west), (north, east) = bounds = default_bounds(atlas)
     fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=8, tiles=None,

@@ -1,8 +1,8 @@
 """The map fragment: date controls, the map, the selected feature, what changed and the charts.
 
-Scrubbing reruns only this fragment. The base map is built fresh and date-free on every run, so
+Scrubbing reruns only this fragment. The base map is date-free (rendered once, see ``mapcomponent``), so
 streamlit-folium keeps the same Leaflet map in the browser (zoom and centre stay where the user left
-them) and swaps the date layers in place (``feature_group_to_add``).
+them) and swaps the date layers in place (its ``feature_group`` argument).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import time
 from datetime import date, timedelta
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from ..core import changes, mapview
 from ..core.atlas import Atlas
@@ -20,6 +19,7 @@ from ..core.query import state_on
 from . import labels as L
 from . import panels, upload
 from . import state as S
+from .mapcomponent import atlas_map
 
 MAP_HEIGHT = 680
 PLAY_INTERVAL_S = 1.5
@@ -81,6 +81,9 @@ def date_controls(atlas: Atlas, day: str, names: str) -> None:
     right.button(L.NEXT_CHANGE.label, key=L.NEXT_CHANGE.key, help=f"{L.NEXT_CHANGE.help} ({next_day or 'none'})",
                  on_click=_set_day, args=(next_day,), disabled=next_day is None, shortcut=L.NEXT_CHANGE.shortcut,
                  width="stretch")
+    import os
+    if "NOCTL2" in os.environ.get("ATLAS_EXP", ""):
+        return
     keys = changes.key_dates(atlas, names)
     labels = {k.day: f"{k.day}: {k.label}" for k in keys}
     c1, c2, c3 = st.columns([4, 1, 1], vertical_alignment="bottom")
@@ -105,9 +108,8 @@ def _map(atlas: Atlas, view: ViewState) -> dict | None:
     if fly is not None:  # a nudge makes a repeated fly-to the same place differ from the last one sent
         nudge = 1e-7 * (st.session_state.get(S.FLY_COUNT, 0) % 2)
         center, zoom = [fly[0] + nudge, fly[1]], fly[2] + nudge
-    result = st_folium(mapview.base_map(atlas, view.basemap), key=L.MAP, feature_group_to_add=groups,
-                       returned_objects=RETURNED, center=center, zoom=zoom, height=MAP_HEIGHT,
-                       use_container_width=True)
+    result = atlas_map(atlas, view.basemap, groups, key=L.MAP, returned_objects=RETURNED, center=center,
+                       zoom=zoom, height=MAP_HEIGHT)
     counts = mapview.visible_counts(atlas, state, view.options)
     st.caption(f"{counts['zones']} control zones, {counts['posts']} peacekeeper posts, "
                f"{counts['incidents']} border incidents and {counts['events']} events "
@@ -145,15 +147,20 @@ def fragment(atlas: Atlas, registered_playing: bool) -> None:
         date_controls(atlas, view.day, view.names)
     _remember(result)
     view = S.current(atlas)
-    with side_col:
+    import os
+    EXP = os.environ.get("ATLAS_EXP", "")
+    if "NOSIDE" not in EXP:
+      with side_col:
         user = upload.current()
         chosen = user.atlas_view(atlas) if user and (view.selected or "").startswith("user_events:") else atlas
         panels.selected_feature(chosen, view.selected, view.day, view.names)
         st.divider()
         panels.what_changed(atlas, view.day, view.names)
-    chart_left, chart_right = st.columns(2)
-    with chart_left:
+    if "NOCHART" not in EXP:
+      chart_left, chart_right = st.columns(2)
+      with chart_left:
         panels.events_chart(atlas, view)
-    with chart_right:
+      with chart_right:
         panels.area_chart(atlas, view.day)
-    S.sync_url(atlas, view)
+    if "NOURL" not in EXP:
+      S.sync_url(atlas, view)
