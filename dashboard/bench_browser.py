@@ -26,6 +26,7 @@ import urllib.error
 import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -152,12 +153,16 @@ INSTALL_PROBES = """
 () => {
   // In the map iframe: remember when the date tag first shows each date.
   if (window.__atlasProbe) return;
-  window.__atlasProbe = {seen: {}};
+  // And when the next frame after that starts (Leaflet redraws its canvas in that frame): the time to pixels.
+  window.__atlasProbe = {seen: {}, frame: {}};
   const check = () => {
     const tag = document.querySelector('.datetag');
     const day = tag && tag.getAttribute('data-date');
-    if (day && !(day in window.__atlasProbe.seen))
+    if (day && !(day in window.__atlasProbe.seen)) {
       window.__atlasProbe.seen[day] = performance.timeOrigin + performance.now();
+      requestAnimationFrame(() => setTimeout(() => {
+        window.__atlasProbe.frame[day] = performance.timeOrigin + performance.now(); }, 0));
+    }
   };
   new MutationObserver(check).observe(document.body, {childList: true, subtree: true});
   check();
@@ -183,8 +188,14 @@ def shown_day(frame) -> str:
     return frame.get_attribute(".datetag", "data-date")
 
 
-def step_latency(page, frame, key: str = "ArrowRight", timeout: float = 30_000) -> tuple[str, float]:
-    """Press ``key`` on the focused slider; return (new date, keydown -> date tag in ms)."""
+class Step(NamedTuple):
+    day: str  # the date stepped to
+    ms: float  # keydown -> the date tag showed it
+    key_time: float  # the keydown, in the page's clock (ms since the epoch)
+
+
+def step_latency(page, frame, key: str = "ArrowRight", timeout: float = 30_000) -> Step:
+    """Press ``key`` on the focused slider and time it (``frame_latency`` adds the frame after)."""
     day = shown_day(frame)
     expected = (date.fromisoformat(day) + timedelta(days=1 if key == "ArrowRight" else -1)).isoformat()
     before = page.evaluate("() => window.__atlasKeys.length")
@@ -193,7 +204,14 @@ def step_latency(page, frame, key: str = "ArrowRight", timeout: float = 30_000) 
                             timeout=timeout, polling=POLL_MS)
     t_key = page.evaluate("i => window.__atlasKeys[i]", before)
     t_tag = frame.evaluate("d => window.__atlasProbe.seen[d]", expected)
-    return expected, t_tag - t_key
+    return Step(expected, t_tag - t_key, t_key)
+
+
+def frame_latency(frame, step: Step, timeout: float = 30_000) -> float:
+    """Keydown -> the start of the frame after the date tag showed the step's date, in ms."""
+    frame.wait_for_function("d => d in window.__atlasProbe.frame", arg=step.day, timeout=timeout,
+                            polling=POLL_MS)
+    return frame.evaluate("d => window.__atlasProbe.frame[d]", step.day) - step.key_time
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -226,10 +244,11 @@ def run(steps: int, data_dir: Path | None, start_day: str | None, zoom: int) -> 
             frame.evaluate(INSTALL_PROBES)
             page.evaluate(INSTALL_KEY_PROBE)
             slider_thumb(page).focus()
-            latencies = []
+            latencies, to_frame = [], []
             for _ in range(steps):
-                _, ms = step_latency(page, frame)
-                latencies.append(ms)
+                step = step_latency(page, frame)
+                latencies.append(step.ms)
+                to_frame.append(frame_latency(frame, step))
                 wait_idle(page)
             kept_frame = frame.evaluate("() => window.__atlasFrameToken") == token
             kept_zoom = frame.evaluate("() => window.map.getZoom()") == zoom
@@ -241,6 +260,7 @@ def run(steps: int, data_dir: Path | None, start_day: str | None, zoom: int) -> 
         finally:
             browser.close()
     return {"steps": steps, "p50": round(percentile(latencies, 0.5)), "p95": round(percentile(latencies, 0.95)),
+            "frame_p50": round(percentile(to_frame, 0.5)), "frame_p95": round(percentile(to_frame, 0.95)),
             "first_load_s": first_load, "warm_load_s": warm_load, "latencies_ms": latencies,
             "iframe_kept": kept_frame,
             "zoom_kept": kept_zoom, "blocked_requests": sorted(set(blocked))}
@@ -260,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"slider key -> layers updated over {len(lat)} steps: p50 {percentile(lat, .5):.0f} ms, "
           f"p95 {percentile(lat, .95):.0f} ms, mean {statistics.mean(lat):.0f} ms, min {min(lat):.0f} ms, "
           f"max {max(lat):.0f} ms")
+    print(f"slider key -> next frame drawn: p50 {result['frame_p50']} ms, p95 {result['frame_p95']} ms")
     print(f"map iframe kept: {result['iframe_kept']}; zoom kept: {result['zoom_kept']}")
     if result["blocked_requests"]:
         print("blocked non-local requests: " + ", ".join(result["blocked_requests"]))

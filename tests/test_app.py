@@ -61,8 +61,9 @@ def map_args(at) -> dict:
     return json.loads(component.proto.json_args)
 
 
-def markdown(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
+def side_panel(at) -> str:
+    """The side panel's HTML (the selected feature and what changed: one ``st.html``)."""
+    return "\n".join(h.value for h in at.get("html"))
 
 
 def test_every_widget_exists_with_its_label(app):
@@ -142,13 +143,13 @@ def test_a_date_step_swaps_the_date_layers_but_keeps_the_map(app):
 
 def test_a_click_on_the_map_shows_the_full_sources_in_the_side_panel(app):
     at = app(date="2020-11-12")
-    assert L.SELECTED_EMPTY in "\n".join(c.value for c in at.caption)
+    assert L.SELECTED_EMPTY in side_panel(at)
     key = map_args(at)["key"]
     at.session_state[key] = {"last_object_clicked_popup": "Azerbaijani forces\nHeld by ...\n"
                                                           "ref control_zones:z-west-az",
                              "center": {"lat": 39.61, "lng": 46.55}, "zoom": 9}
     at.run()
-    panel = markdown(at)
+    panel = side_panel(at)
     assert '<div class="side-title">Azerbaijani forces</div>' in panel
     assert ('<a href="https://example.org/b" target="_blank" rel="noopener noreferrer">Report B</a>'
             " — Outlet B, 2020-11-10") in panel
@@ -158,7 +159,7 @@ def test_a_click_on_the_map_shows_the_full_sources_in_the_side_panel(app):
 
 def test_a_permalink_selection_and_view_are_restored(app):
     at = app(date="2020-11-12", sel="events:e1", view="39.5,46.5,10")
-    panel = markdown(at)
+    panel = side_panel(at)
     assert "Shelling: West" in panel and "Report &lt;b&gt;A&lt;/b&gt;" in panel  # escaped title
     args = map_args(at)
     assert args["center"] == pytest.approx([39.5, 46.5]) and round(args["zoom"]) == 10  # once, to restore it
@@ -179,7 +180,7 @@ def test_previous_and_next_change_and_key_dates_move_the_date(app):
 
 def test_what_changed_and_charts_follow_the_date(app):
     at = app(date="2020-11-12")
-    panel = markdown(at)
+    panel = side_panel(at)
     assert "Peacekeeper posts opened: 1" in panel and "https://example.org/b" in panel
     charts = at.get("vega_lite_chart")
     assert len(charts) == 2
@@ -202,7 +203,7 @@ def test_names_switch_and_place_search(app):
     args = map_args(at)
     assert args["center"][0] == pytest.approx(39.5) and args["center"][1] == pytest.approx(47.5)
     assert round(args["zoom"]) == 12
-    assert "Şərq" in markdown(at)  # the place's names and sources in the side panel
+    assert "Şərq" in side_panel(at)  # the place's names and sources in the side panel
 
 
 def test_play_advances_to_the_next_change(app, monkeypatch):

@@ -95,7 +95,8 @@ def test_clicking_a_zone_opens_its_popup_and_lists_its_sources_in_the_side_panel
     side.wait_for()
     assert side.locator(".side-title").inner_text() == "Azerbaijani forces"
     assert side.get_by_text("Sources (1)").count() == 1
-    assert side.locator('a[href="https://example.org/b"]').inner_text() == "Report B"
+    side_link = side.locator('a[href="https://example.org/b"]')
+    assert side_link.inner_text() == "Report B" and side_link.get_attribute("target") == "_blank"
     page.wait_for_url("**sel=control_zones%3Az-west-az**")
     assert frame.locator(".atlas-popup").count() == 1  # the rerun kept the map, and the popup open
     assert blocked == []

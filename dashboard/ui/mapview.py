@@ -153,9 +153,7 @@ def fragment(atlas: Atlas, registered_playing: bool) -> None:
       with side_col:
         user = upload.current()
         chosen = user.atlas_view(atlas) if user and (view.selected or "").startswith("user_events:") else atlas
-        panels.selected_feature(chosen, view.selected, view.day, view.names)
-        st.divider()
-        panels.what_changed(atlas, view.day, view.names)
+        panels.side_panel(chosen, atlas, view)
     if "NOCHART" not in EXP:
       chart_left, chart_right = st.columns(2)
       with chart_left:

@@ -24,45 +24,55 @@ from ..core.vocab import CONTROLLER_LABELS
 from . import labels as L
 
 
-def _html(markup: str) -> None:
-    """Render HTML built (and escaped) by the core; one line, so Markdown leaves it alone."""
-    st.markdown(markup.replace("\n", " "), unsafe_allow_html=True)
+def _empty(text: str) -> str:
+    return f'<p class="side-empty">{esc(text)}</p>'
 
 
-def selected_feature(atlas: Atlas, selected: str | None, day: str, names: str) -> None:
-    st.markdown(f"**{L.SELECTED_HEADER}**")
+def selected_html(atlas: Atlas, selected: str | None, day: str, names: str) -> str:
+    """The last clicked feature: its facts and every source (HTML, all text escaped)."""
+    out = f'<div class="side-h2">{esc(L.SELECTED_HEADER)}</div>'
     if not selected:
-        st.caption(L.SELECTED_EMPTY)
-        return
+        return out + _empty(L.SELECTED_EMPTY)
     layer, _, fid = selected.partition(":")
     record = find_feature(atlas, layer, fid)
     if record is None:
-        st.caption(f"No feature {selected!r} in this atlas.")
-        return
+        return out + _empty(f"No feature {selected!r} in this atlas.")
     desc = describe(atlas, layer, record, names)
     facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in desc.facts)
-    _html(f'<div class="atlas-side"><div class="side-title">{esc(desc.title)}</div>'
-          f'<dl class="side-facts">{facts}</dl>'
-          f'<div class="side-h">Sources ({len(desc.sources)})</div>{sources_html(desc.sources)}</div>')
+    out += (f'<div class="atlas-side"><div class="side-title">{esc(desc.title)}</div>'
+            f'<dl class="side-facts">{facts}</dl>'
+            f'<div class="side-h">Sources ({len(desc.sources)})</div>{sources_html(desc.sources)}</div>')
     if layer in atlas.layers and not is_visible(record["valid_from"], record.get("valid_to") or None, day):
-        st.caption(f"Not on the map on {day}.")
+        out += _empty("Not on the map on this date.")
+    return out
 
 
-def what_changed(atlas: Atlas, day: str, names: str) -> None:
+def changes_html(atlas: Atlas, day: str, names: str) -> str:
+    """The changes of the last change date up to ``day``, each with its sources (HTML, all text escaped)."""
     since, on, found = changes.what_changed(atlas, day, names)
-    st.markdown(f"**{L.CHANGES_HEADER}**")
+    out = f'<div class="side-h2">{esc(L.CHANGES_HEADER)}</div>'
     if on is None:
-        st.caption("Nothing has changed yet on this date.")
-        return
-    when = f"on {on}" + (f" (previous change: {since})" if since else "")
-    st.caption(f"Changes {when}." + ("" if on == day else f" The map shows {day}."))
+        return out + _empty("Nothing has changed yet on this date.")
+    out += _empty(f"Changes on {on}" + (f" (previous change: {since})." if since else "."))
     if not found:
-        st.caption("No change described for that day.")
+        out += _empty("No change described for that day.")
     for change in found:
         details = "".join(f"<li>{esc(d)}</li>" for d in change.details)
-        _html(f'<div class="atlas-change"><div class="change-title">{esc(change.title)}</div>'
-              + (f'<ul class="change-details">{details}</ul>' if details else "")
-              + sources_html(change.sources) + "</div>")
+        out += (f'<div class="atlas-change"><div class="change-title">{esc(change.title)}</div>'
+                + (f'<ul class="change-details">{details}</ul>' if details else "")
+                + sources_html(change.sources) + "</div>")
+    return out
+
+
+def side_panel(selected_atlas: Atlas, atlas: Atlas, view: ViewState) -> None:
+    """The selected feature and what changed, as one element.
+
+    One ``st.html`` rather than a dozen Markdown elements: on a slider step the browser handles every
+    element of the fragment before the map gets its update, and ``st.html`` skips its work when its
+    text is unchanged, which it is on most steps (nothing in it depends on the day except at changes).
+    """
+    st.html(f'<div class="atlas-panel">{selected_html(selected_atlas, view.selected, view.day, view.names)}'
+            f'<hr class="side-rule">{changes_html(atlas, view.day, view.names)}</div>')
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -153,5 +163,11 @@ PANEL_CSS = """
 .atlas-change ul { font-size: .85rem; margin: 0 0 .2rem; }
 .atlas-change { margin-bottom: .6rem; }
 .pp-more, .pp-nosrc { font-size: .8rem; color: #666; }
+.atlas-panel { font-size: .9rem; }
+.stHtml .atlas-panel dl { padding-left: 0; }
+.stHtml .atlas-panel ol, .stHtml .atlas-panel ul { padding-left: 1.2rem; }
+.side-h2 { font-weight: 700; margin: .2rem 0 .3rem; }
+.side-empty { font-size: .85rem; color: #666; margin: 0 0 .4rem; }
+.side-rule { margin: .6rem 0; }
 </style>
 """
