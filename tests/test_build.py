@@ -176,3 +176,42 @@ def test_a_confirmation_adds_its_sources_to_the_claim(tmp_path):
     by_id = {f["properties"]["id"]: f["properties"] for f in layers["control_zones"]["features"]}
     assert by_id["zone-2020-10-04-AZ-claimed"]["source_ids"] == ["src-b"]
     assert by_id["zone-2020-10-15-AZ"]["source_ids"] == ["src-a", "src-b"]
+
+
+def test_peacekeeping_stages_split_the_zone_s_periods_and_ride_on_it(tmp_path):
+    root = write_tables(tmp_path)
+    write_csv(root / "geodata" / "peacekeeping_stages.csv", [
+        {"stage_id": "s-dep", "stage": "deployed", "valid_from": "2020-11-10", "valid_to": "2023-09-20",
+         "summary": "Deployed.", "source_ids": "src-a"},
+        {"stage_id": "s-down", "stage": "drawdown", "valid_from": "2023-09-20", "valid_to": "2024-04-17",
+         "summary": "Posts closing.", "source_ids": "src-b"},
+    ])
+    layers, problems = build_all(root)
+    assert problems == []
+    pk = {f["properties"]["id"]: f for f in layers["control_zones"]["features"]
+          if f["properties"]["peacekeeping_zone"]}
+    assert sorted(pk) == ["zone-2020-11-10-ARM-pk", "zone-2023-09-20-ARM-pk-drawdown", "zone-2024-04-17-ARM-pk"]
+    deployed, down, after = (pk[k]["properties"] for k in sorted(pk))
+    assert (deployed["peacekeeping_stage"], deployed["valid_to"]) == ("deployed", "2023-09-20")
+    assert (down["peacekeeping_stage"], down["peacekeeping_note"], down["valid_to"]) == (
+        "drawdown", "Posts closing.", "2024-04-17")
+    assert "peacekeeping_stage" not in after  # no stage in force: none claimed
+    same_shape = shape(pk["zone-2020-11-10-ARM-pk"]["geometry"])
+    assert same_shape.equals(shape(pk["zone-2023-09-20-ARM-pk-drawdown"]["geometry"]))
+    # the non-peacekeeping zones are not split by the stages
+    assert not any(f["properties"]["valid_from"] == "2023-09-20" and not f["properties"]["peacekeeping_zone"]
+                   for f in layers["control_zones"]["features"])
+
+
+def test_a_bad_stage_row_stops_the_build(tmp_path):
+    root = write_tables(tmp_path)
+    write_csv(root / "geodata" / "peacekeeping_stages.csv", [
+        {"stage_id": "s1", "stage": "vanished", "valid_from": "2023-09-20", "valid_to": "2023-10-01",
+         "summary": "?", "source_ids": "nope"},
+        {"stage_id": "s2", "stage": "drawdown", "valid_from": "2023-09-20", "valid_to": "2023-09-01",
+         "summary": "Backwards.", "source_ids": "src-a"},
+    ])
+    layers, problems = build_all(root)
+    assert layers == {}
+    fields = {p.field for p in problems if p.file == "peacekeeping_stages.csv"}
+    assert {"stage", "valid_to", "source_ids"} <= fields

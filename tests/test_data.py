@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+import pandas as pd
 import pytest
 
 from dashboard.core.atlas import default_data_dir, load_atlas
@@ -137,12 +138,33 @@ def test_corridor_status_periods(atlas, day, status):
     assert set(corridor["status"]) == {status}
 
 
-def test_peacekeeping_zone_from_ceasefire_to_withdrawal(atlas):
+@pytest.mark.parametrize(
+    ("day", "stage"),
+    [("2020-11-09", None), ("2020-11-10", "deployed"), ("2023-09-19", "deployed"), ("2023-09-20", "drawdown"),
+     ("2024-04-16", "drawdown"), ("2024-04-17", "withdrawal"), ("2024-05-14", "withdrawal"), ("2024-05-15", None)],
+)
+def test_peacekeeping_zone_from_ceasefire_through_drawdown_to_the_end_of_the_mission(atlas, day, stage):
     lat, lon = place(atlas, "khankendi")
-    assert point_query(atlas, "2020-11-09", lat, lon)["peacekeeping_zone"] is False
-    assert point_query(atlas, "2020-11-10", lat, lon)["peacekeeping_zone"] is True
-    assert point_query(atlas, "2024-06-11", lat, lon)["peacekeeping_zone"] is True
-    assert point_query(atlas, "2024-06-12", lat, lon)["peacekeeping_zone"] is False
+    found = point_query(atlas, day, lat, lon)
+    assert found["peacekeeping_zone"] is (stage is not None)
+    zones = state_on(atlas, day).layers["control_zones"]
+    [row] = zones[zones["id"] == found["zone_id"]].to_dict("records")
+    assert (row["peacekeeping_stage"] if isinstance(row.get("peacekeeping_stage"), str) else None) == stage
+    if stage is not None:  # the stage's own sources ride on the zone
+        stages = pd.read_csv(default_data_dir() / "geodata" / "peacekeeping_stages.csv")
+        [ids] = stages.loc[stages["stage"] == stage, "source_ids"]
+        assert set(ids.split(";")) <= set(row["source_ids"])
+
+
+def test_the_peacekeepers_zone_keeps_its_shape_through_the_drawdown(atlas):
+    """No source published a reduced zone: the stages change what is said about it, not its outline."""
+    import shapely
+
+    def outline(day):
+        zones = state_on(atlas, day).layers["control_zones"]
+        return shapely.union_all(zones[zones["peacekeeping_zone"].fillna(False).astype(bool)].geometry.values)
+
+    assert outline("2023-09-20").equals(outline("2024-05-14"))
 
 
 def test_zones_never_overlap_and_cover_the_area_on_key_days(atlas):

@@ -51,6 +51,8 @@ LAYER_SPECS = {
     "control_zones": LayerSpec(
         "control_zones", POLYGONS,
         (Prop("controller", choice(vocab.CONTROLLERS)), Prop("peacekeeping_zone", parse_bool, False),
+         Prop("peacekeeping_stage", choice(vocab.PEACEKEEPING_STAGES), False),
+         Prop("peacekeeping_note", text, False),
          Prop("claim_status", choice(vocab.CLAIM_STATUSES), False), Prop("method", text, False),
          Prop("precision_note", text, False)),
     ),

@@ -297,6 +297,8 @@ def describe(atlas: Atlas, layer: str, row: Mapping, names: str = DEFAULT_NAMES)
         facts = _facts([
             ("Held by", CONTROLLER_LABELS.get(controller, controller)), ("Claim status", claim),
             ("Valid", period), ("Russian peacekeeping zone", bool(get("peacekeeping_zone"))),
+            ("Peacekeeping stage", " — ".join(x for x in (_clean(get("peacekeeping_stage")),
+                                                           _clean(get("peacekeeping_note"))) if x) or None),
             ("Area", None if area is None else f"{area:,.0f} km²"),
             ("Settlements", _place_list(atlas, zone_places, names) if isinstance(zone_places, list)
              else get("settlements")),
@@ -884,6 +886,8 @@ def legend_html() -> str:
         item(swatch("border:2px dashed #777;background:repeating-linear-gradient(-45deg,#777 0 2px,#fff 2px 5px)"),
              "Claimed or disputed control (hatched)"),
         item(swatch(f"border:2px dashed {PEACEKEEPING_COLOUR};background:none"), "Russian peacekeeping zone"),
+        item(swatch(f"border:1px dotted {PEACEKEEPING_COLOUR};background:none"),
+             "… posts closing or withdrawing (Sep 2023 – May 2024)"),
         item(swatch(f"border:1px dashed {OUTLINE_COLOUR};background:none"), "Mapped area (approximate)"),
     ]
     corridor = [item(swatch(f"border-top-color:{c};border-top-style:{'dashed' if d else 'solid'}", "lg lg-line"),
@@ -1018,6 +1022,10 @@ def filter_events(events: pd.DataFrame, options: MapOptions) -> pd.DataFrame:
     return events[mask]
 
 
+PEACEKEEPING_WINDING_DOWN = ("drawdown", "withdrawal")
+"""Stages drawn with a thinner, dotted outline: the zone as last defined, while the posts closed."""
+
+
 def peacekeeping_outline(atlas: Atlas, zones: gpd.GeoDataFrame) -> dict | None:
     """One outline feature of the union of the peacekeeping zones in ``zones`` (None if there are none)."""
     if zones.empty or "peacekeeping_zone" not in zones:
@@ -1028,8 +1036,13 @@ def peacekeeping_outline(atlas: Atlas, zones: gpd.GeoDataFrame) -> dict | None:
     key = ("peacekeeping_outline", tuple(sorted(pk["id"])))
     if key not in atlas._cache:
         union = shapely.union_all(pk.geometry.values)
-        style = {"color": PEACEKEEPING_COLOUR, "weight": 3, "dashArray": "8 6", "opacity": 0.95, "fill": False,
-                 "interactive": False}
+        stages = set(pk["peacekeeping_stage"].dropna()) if "peacekeeping_stage" in pk else set()
+        if stages and stages <= set(PEACEKEEPING_WINDING_DOWN):
+            style = {"color": PEACEKEEPING_COLOUR, "weight": 2, "dashArray": "2 6", "opacity": 0.8, "fill": False,
+                     "interactive": False}
+        else:
+            style = {"color": PEACEKEEPING_COLOUR, "weight": 3, "dashArray": "8 6", "opacity": 0.95, "fill": False,
+                     "interactive": False}
         atlas._cache[key] = {"type": "Feature", "id": "peacekeeping:" + "+".join(key[1]),
                              "properties": {"_s": style}, "geometry": _geometry(union.boundary, SIMPLIFY_DEGREES)}
     return atlas._cache[key]

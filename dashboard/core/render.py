@@ -35,6 +35,7 @@ from .mapview import (  # noqa: E402
     EVENT_FAMILIES,
     LABELLED_KINDS,
     PEACEKEEPING_COLOUR,
+    PEACEKEEPING_WINDING_DOWN,
     MapOptions,
     filter_events,
     place_name,
@@ -201,7 +202,9 @@ def _draw_map(ax, atlas: Atlas, state: State, options: MapOptions) -> None:
     if "peacekeeping" in layers and len(zones):
         pk = zones[zones["peacekeeping_zone"].fillna(False).astype(bool)]
         if len(pk):
-            _lines(ax, [pk.union_all()], 5, colors=PEACEKEEPING_COLOUR, linewidths=2)
+            winding_down = "peacekeeping_stage" in pk and pk["peacekeeping_stage"].isin(PEACEKEEPING_WINDING_DOWN).all()
+            _lines(ax, [pk.union_all().boundary], 5, colors=PEACEKEEPING_COLOUR, linewidths=1.2 if winding_down else 2,
+                   linestyles=":" if winding_down else "--")
 
     corridor = state.layers["lachin_corridor"]
     if "corridor" in layers and len(corridor):

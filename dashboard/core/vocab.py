@@ -12,6 +12,8 @@ PLACE_AREAS = ("nkao", "districts", "outside")
 CONTROLLERS = ("AZ", "ARM")
 CONTROLLER_LABELS = {"AZ": "Azerbaijani forces", "ARM": "Armenian and Nagorno-Karabakh forces"}
 CORRIDOR_STATUSES = ("open", "blockaded", "checkpoint", "closed")
+PEACEKEEPING_STAGES = ("deployed", "drawdown", "withdrawal")
+"""Stages of the Russian peacekeeping mission (geodata/peacekeeping_stages.csv), a property of its zones."""
 CORRIDOR_KINDS = ("route", "zone")
 POST_KINDS = ("observation_post", "temporary_post", "command_post", "base", "monitoring_centre")
 POST_ZONES = ("north", "south", "corridor", "unspecified", "outside")

@@ -28,12 +28,16 @@ def build_all(data_dir: Path) -> tuple[dict[str, dict], list[Problem]]:
     rows = {spec.key: core_tables.validate_table(spec, data_dir, report, known)
             for spec in (tables.CONTROL_CHANGES, tables.CORRIDOR_ROUTES, tables.CORRIDOR_STATUS,
                          tables.PEACEKEEPER_POSTS, tables.BORDER_INCIDENTS)}
+    optional = tables.PEACEKEEPING_STAGES  # an atlas without the stages has zones without them
+    rows[optional.key] = (core_tables.validate_table(optional, data_dir, report, known)
+                          if (data_dir / optional.path).exists() else [])
     problems = list(report.problems)
     if problems:  # building from invalid tables would silently drop rows: refuse instead
         return {}, problems
     by_id = {p["place_id"]: p for p in places}
     country, country_sources = home_country(data_dir)
-    zones, outline, zone_problems = build_zones(places, rows["control_changes"], country, country_sources)
+    zones, outline, zone_problems = build_zones(places, rows["control_changes"], country, country_sources,
+                                                stages=rows["peacekeeping_stages"])
     _, cells, _ = build_cells(places, country)
     corridor, corridor_problems = build_corridor(by_id, rows["corridor_routes"], rows["corridor_status"], cells)
     posts, post_problems = build_posts(by_id, rows["peacekeeper_posts_table"])

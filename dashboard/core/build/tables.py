@@ -42,6 +42,16 @@ CONTROL_CHANGES = TableSpec(
     (_some_change,),
 )
 
+PEACEKEEPING_STAGES = TableSpec(
+    "peacekeeping_stages", "geodata/peacekeeping_stages.csv", "stage_id",
+    (
+        Column("stage_id", ident), Column("stage", choice(vocab.PEACEKEEPING_STAGES)), Column("valid_from", parse_date),
+        Column("valid_to", parse_date), Column("summary"), Column("source_ids", parse_source_ids),
+        Column("note", text, False),
+    ),
+    (_after("valid_from", "valid_to"),),
+)
+
 CORRIDOR_ROUTES = TableSpec(
     "corridor_routes", "geodata/corridor_routes.csv", "waypoint_id",
     (

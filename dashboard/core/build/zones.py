@@ -135,20 +135,31 @@ def resolve_scope(scope: str, places: list[dict], state: dict[str, CellState]) -
     return include - exclude, errors
 
 
+def stage_on(stages: list[dict], day: str) -> dict | None:
+    """The peacekeeping stage row in force on ``day`` (the latest one starting by then), if any."""
+    found = [s for s in stages if s["valid_from"] <= day < s["valid_to"]]
+    return max(found, key=lambda s: (s["valid_from"], s["_line"])) if found else None
+
+
 def build_zones(places: list[dict], changes: list[dict], country=None, country_sources=(),
-                label: str = "control_changes.csv"):
-    """Return (FeatureCollection of zones, FeatureCollection of the outline, problems)."""
+                label: str = "control_changes.csv", stages: list[dict] = ()):
+    """Return (FeatureCollection of zones, FeatureCollection of the outline, problems).
+
+    ``stages`` (geodata/peacekeeping_stages.csv) split the peacekeeping zones' periods at their dates:
+    each peacekeeping zone carries the stage in force (``peacekeeping_stage``, its summary and sources).
+    The stages change what is said about a zone, never its shape: no source published a reduced zone.
+    """
     problems: list[Problem] = []
     inside, cells, outline = build_cells(places, country)
     state = {p["place_id"]: CellState() for p in inside}
     ordered = sorted(changes, key=lambda c: (c["date"], c["_line"]))
-    days = sorted({c["date"] for c in ordered})
+    days = sorted({c["date"] for c in ordered} | {s[k] for s in stages for k in ("valid_from", "valid_to")})
     snapshots: list[tuple[str, dict[str, CellState]]] = []
     by_day: dict[str, list[dict]] = {}
     for c in ordered:
         by_day.setdefault(c["date"], []).append(c)
     for day in days:
-        for c in by_day[day]:
+        for c in by_day.get(day, []):
             targets, errors = resolve_scope(c["scope"], inside, state)
             for e in errors:
                 problems.append(Problem(label, c["_line"], "scope", e))
@@ -173,6 +184,7 @@ def build_zones(places: list[dict], changes: list[dict], country=None, country_s
     closed: list[dict] = []
     geometry_cache: dict[tuple[str, ...], object] = {}
     for day, snap in snapshots:
+        stage = stage_on(stages, day)
         groups: dict[tuple, list[str]] = {}
         for pid, s in snap.items():
             if s.controller is not None:
@@ -180,18 +192,24 @@ def build_zones(places: list[dict], changes: list[dict], country=None, country_s
         current: dict[tuple, dict] = {}
         for key, pids in groups.items():
             cell_ids = tuple(sorted(pids))
-            sources = tuple(sorted({sid for pid in pids for sid in snap[pid].source_ids()}))
-            ident = (key, cell_ids, sources)
+            controller, pk, claim = key
+            zone_stage = stage if pk else None
+            sources = tuple(sorted({sid for pid in pids for sid in snap[pid].source_ids()}
+                                   | set(zone_stage["source_ids"] if zone_stage else ())))
+            ident = (key, cell_ids, sources, zone_stage and zone_stage["stage_id"])
             if ident in open_zones:
                 current[ident] = open_zones.pop(ident)
                 continue
-            controller, pk, claim = key
-            zid = f"zone-{day}-{controller}{'-pk' if pk else ''}{'' if claim == 'confirmed' else '-' + claim}"
+            suffix = f"-{zone_stage['stage']}" if zone_stage and zone_stage["stage"] != "deployed" else ""
+            zid = (f"zone-{day}-{controller}{'-pk' if pk else ''}{suffix}"
+                   f"{'' if claim == 'confirmed' else '-' + claim}")
             if cell_ids not in geometry_cache:
                 geometry_cache[cell_ids] = finish(shapely.union_all([cells[pid] for pid in cell_ids]))
             current[ident] = {"id": zid, "valid_from": day, "valid_to": None, "controller": controller,
                               "peacekeeping_zone": pk, "claim_status": claim, "places": list(cell_ids),
-                              "source_ids": list(sources), "_geom": geometry_cache[cell_ids]}
+                              "source_ids": list(sources), "_geom": geometry_cache[cell_ids],
+                              "peacekeeping_stage": zone_stage["stage"] if zone_stage else None,
+                              "peacekeeping_note": zone_stage["summary"] if zone_stage else None}
         for zone in open_zones.values():
             zone["valid_to"] = day
             closed.append(zone)
@@ -204,6 +222,8 @@ def build_zones(places: list[dict], changes: list[dict], country=None, country_s
         geom = z.pop("_geom")
         props = {"id": z["id"], "valid_from": z["valid_from"], "valid_to": z["valid_to"],
                  "controller": z["controller"], "peacekeeping_zone": z["peacekeeping_zone"],
+                 **({"peacekeeping_stage": z["peacekeeping_stage"], "peacekeeping_note": z["peacekeeping_note"]}
+                    if z["peacekeeping_stage"] else {}),
                  "claim_status": z["claim_status"], "source_ids": z["source_ids"],
                  "settlements": len(z["places"]), "method": METHOD, "precision_note": PRECISION_NOTE}
         features.append(feature(props, geom))
