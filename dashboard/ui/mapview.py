@@ -81,9 +81,6 @@ def date_controls(atlas: Atlas, day: str, names: str) -> None:
     right.button(L.NEXT_CHANGE.label, key=L.NEXT_CHANGE.key, help=f"{L.NEXT_CHANGE.help} ({next_day or 'none'})",
                  on_click=_set_day, args=(next_day,), disabled=next_day is None, shortcut=L.NEXT_CHANGE.shortcut,
                  width="stretch")
-    import os
-    if "NOCTL2" in os.environ.get("ATLAS_EXP", ""):
-        return
     keys = changes.key_dates(atlas, names)
     labels = {k.day: f"{k.day}: {k.label}" for k in keys}
     c1, c2, c3 = st.columns([4, 1, 1], vertical_alignment="bottom")
@@ -139,7 +136,10 @@ def fragment(atlas: Atlas, registered_playing: bool) -> None:
         st.rerun(scope="app")  # play/pause changes the fragment's timer, which only an app run can do
     _tick(atlas)
     view = S.current(atlas)
-    controls = st.container()  # drawn above the map, filled after it: the map's message goes out first
+    # The map's message goes out first; the controls (drawn above it), panels and charts follow. Sending
+    # them first let the browser render them during the server's map work, but their server time delayed
+    # the map more than that saved: browser scrub p50 about 300 ms with the map last, 225 ms with it first.
+    controls = st.container()
     map_col, side_col = st.columns([3, 1])
     with map_col:
         result = _map(atlas, view)
@@ -147,18 +147,13 @@ def fragment(atlas: Atlas, registered_playing: bool) -> None:
         date_controls(atlas, view.day, view.names)
     _remember(result)
     view = S.current(atlas)
-    import os
-    EXP = os.environ.get("ATLAS_EXP", "")
-    if "NOSIDE" not in EXP:
-      with side_col:
+    with side_col:
         user = upload.current()
         chosen = user.atlas_view(atlas) if user and (view.selected or "").startswith("user_events:") else atlas
         panels.side_panel(chosen, atlas, view)
-    if "NOCHART" not in EXP:
-      chart_left, chart_right = st.columns(2)
-      with chart_left:
+    chart_left, chart_right = st.columns(2)
+    with chart_left:
         panels.events_chart(atlas, view)
-      with chart_right:
+    with chart_right:
         panels.area_chart(atlas, view.day)
-    if "NOURL" not in EXP:
-      S.sync_url(atlas, view)
+    S.sync_url(atlas, view)
