@@ -45,3 +45,11 @@ def test_the_base_map_is_rendered_once_per_atlas_and_basemap(atlas, sent, monkey
     assert sent[0]["script"] == sent[2]["script"] and sent[0]["key"] == sent[2]["key"]
     assert sent[0]["feature_group"] != sent[1]["feature_group"]
     assert sent[3]["key"] != sent[0]["key"]  # another basemap is another map
+
+
+def test_the_layers_keep_their_features_after_rendering(atlas, sent):
+    groups = _groups(atlas, "2020-11-10")
+    before = [c.features_js for g in groups for c in g._children.values() if isinstance(c, mapview.AtlasLayer)]
+    mapcomponent.atlas_map(atlas, "none", groups, key="m", height=500, returned_objects=RETURNED)
+    after = [c.features_js for g in groups for c in g._children.values() if isinstance(c, mapview.AtlasLayer)]
+    assert before and after == before and "ATLASFEATURES" not in sent[0]["feature_group"]

@@ -69,13 +69,17 @@ def groups_js(groups: list[folium.FeatureGroup]) -> str:
     passes leave alone (no ``_``, no lower case, inside one line) and put back after.
     """
     features: dict[str, str] = {}
-    for group in groups:
-        for child in group._children.values():
-            if isinstance(child, mapview.AtlasLayer):
-                token = f"ATLASFEATURES{len(features)}X"
-                features[token], child.features_js = child.features_js, token
+    layers = [child for group in groups for child in group._children.values()
+              if isinstance(child, mapview.AtlasLayer)]
+    for layer in layers:
+        token = f"ATLASFEATURES{len(features)}X"
+        features[token], layer.features_js = layer.features_js, token
     scratch = folium.Map(tiles=None)  # their parent while they render; never drawn
-    text = "".join(sf._get_feature_group_string(group, scratch, idx) for idx, group in enumerate(groups))
+    try:
+        text = "".join(sf._get_feature_group_string(group, scratch, idx) for idx, group in enumerate(groups))
+    finally:  # the layers are the caller's: give them their features back
+        for layer, js in zip(layers, features.values(), strict=True):
+            layer.features_js = js
     return _TOKEN.sub(lambda match: features[match.group()], text)
 
 
