@@ -255,3 +255,19 @@ def test_posts_reported_as_a_count_at_one_place_are_one_marker_with_the_count(at
     feats = drawn(mv.date_layers(real, state_on(real, "2020-11-20"), mv.MapOptions(layers=("posts",))))
     assert len(feats["Peacekeeper posts"]) == len(stacked) < len(posts)
     assert any('<b class="pk-count">11</b>' in f["properties"]["_s"]["html"] for f in feats["Peacekeeper posts"])
+
+
+@pytest.mark.parametrize(
+    ("stages", "thin"),
+    [([None], False), (["deployed"], False), (["drawdown"], True), (["drawdown", "withdrawal"], True),
+     (["deployed", "drawdown"], False)],
+)
+def test_peacekeeping_zones_winding_down_are_drawn_thin(stages, thin):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    zones = gpd.GeoDataFrame({"id": [f"z{i}" for i in range(len(stages))], "peacekeeping_zone": True,
+                              "peacekeeping_stage": stages},
+                             geometry=[box(46 + i, 39, 46.5 + i, 39.5) for i in range(len(stages))], crs="EPSG:4326")
+    pk = mv.peacekeeping_zones(zones)
+    assert len(pk) == len(stages) and mv.winding_down(pk) is thin

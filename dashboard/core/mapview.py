@@ -1026,23 +1026,30 @@ PEACEKEEPING_WINDING_DOWN = ("drawdown", "withdrawal")
 """Stages drawn with a thinner, dotted outline: the zone as last defined, while the posts closed."""
 
 
+def peacekeeping_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The zones in ``zones`` that lie in the peacekeepers' zone of responsibility."""
+    if zones.empty or "peacekeeping_zone" not in zones:
+        return zones.iloc[:0]
+    return zones[zones["peacekeeping_zone"].fillna(False).astype(bool)]
+
+
+def winding_down(pk: gpd.GeoDataFrame) -> bool:
+    """Whether the peacekeeping zones ``pk`` (one date's) are in a drawdown or withdrawal stage."""
+    stages = set(pk["peacekeeping_stage"].dropna()) if "peacekeeping_stage" in pk else set()
+    return bool(stages) and stages <= set(PEACEKEEPING_WINDING_DOWN)
+
+
 def peacekeeping_outline(atlas: Atlas, zones: gpd.GeoDataFrame) -> dict | None:
     """One outline feature of the union of the peacekeeping zones in ``zones`` (None if there are none)."""
-    if zones.empty or "peacekeeping_zone" not in zones:
-        return None
-    pk = zones[zones["peacekeeping_zone"].fillna(False).astype(bool)]
+    pk = peacekeeping_zones(zones)
     if pk.empty:
         return None
     key = ("peacekeeping_outline", tuple(sorted(pk["id"])))
     if key not in atlas._cache:
         union = shapely.union_all(pk.geometry.values)
-        stages = set(pk["peacekeeping_stage"].dropna()) if "peacekeeping_stage" in pk else set()
-        if stages and stages <= set(PEACEKEEPING_WINDING_DOWN):
-            style = {"color": PEACEKEEPING_COLOUR, "weight": 2, "dashArray": "2 6", "opacity": 0.8, "fill": False,
-                     "interactive": False}
-        else:
-            style = {"color": PEACEKEEPING_COLOUR, "weight": 3, "dashArray": "8 6", "opacity": 0.95, "fill": False,
-                     "interactive": False}
+        thin = winding_down(pk)
+        style = {"color": PEACEKEEPING_COLOUR, "weight": 2 if thin else 3, "dashArray": "2 6" if thin else "8 6",
+                 "opacity": 0.8 if thin else 0.95, "fill": False, "interactive": False}
         atlas._cache[key] = {"type": "Feature", "id": "peacekeeping:" + "+".join(key[1]),
                              "properties": {"_s": style}, "geometry": _geometry(union.boundary, SIMPLIFY_DEGREES)}
     return atlas._cache[key]

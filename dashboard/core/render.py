@@ -35,10 +35,11 @@ from .mapview import (  # noqa: E402
     EVENT_FAMILIES,
     LABELLED_KINDS,
     PEACEKEEPING_COLOUR,
-    PEACEKEEPING_WINDING_DOWN,
     MapOptions,
     filter_events,
+    peacekeeping_zones,
     place_name,
+    winding_down,
 )
 from .query import State  # noqa: E402
 from .vocab import CONTROLLER_LABELS  # noqa: E402
@@ -200,11 +201,11 @@ def _draw_map(ax, atlas: Atlas, state: State, options: MapOptions) -> None:
               facecolor=[c for c, ok in zip(colours, confirmed, strict=True) if not ok], alpha=0.3, linewidth=0)
         _fill(ax, zones.geometry[~confirmed], 4, facecolor="none", edgecolor="#333", hatch="///", linewidth=0)
     if "peacekeeping" in layers and len(zones):
-        pk = zones[zones["peacekeeping_zone"].fillna(False).astype(bool)]
+        pk = peacekeeping_zones(zones)
         if len(pk):
-            winding_down = "peacekeeping_stage" in pk and pk["peacekeeping_stage"].isin(PEACEKEEPING_WINDING_DOWN).all()
-            _lines(ax, [pk.union_all().boundary], 5, colors=PEACEKEEPING_COLOUR, linewidths=1.2 if winding_down else 2,
-                   linestyles=":" if winding_down else "--")
+            thin = winding_down(pk)
+            _lines(ax, [pk.union_all().boundary], 5, colors=PEACEKEEPING_COLOUR, linewidths=1.2 if thin else 2,
+                   linestyles=":" if thin else "--")
 
     corridor = state.layers["lachin_corridor"]
     if "corridor" in layers and len(corridor):
