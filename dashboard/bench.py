@@ -70,33 +70,23 @@ def with_synthetic_events(atlas: Atlas, n: int) -> Atlas:
 
 def scrub(atlas: Atlas, days: list[str]) -> tuple[list[float], list[float]]:
     """Milliseconds and payload KB of one server-side slider step, per day."""
-    import logging
-
-    # The component is declared and called outside an app run (its arguments are caught here): streamlit
-    # would warn that there is no ScriptRunContext, as expected.
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
-        lambda record: "missing ScriptRunContext" not in record.getMessage())
-    import streamlit_folium
-
-    from .core import mapview
+    from .map.layers import date_view
     from .ui import mapcomponent
 
     sent: list[dict] = []
-    real, streamlit_folium._component_func = streamlit_folium._component_func, lambda **kw: sent.append(kw)
+    real, mapcomponent._component = mapcomponent._component, lambda **kw: sent.append(kw)  # noqa: SLF001
     try:
         times, sizes = [], []
         for day in days:
             view = ViewState(day)
             start = time.perf_counter()
             state = state_on(atlas, day, view.event_window)
-            groups = mapview.date_layers(atlas, state, view.options)
-            mapcomponent.atlas_map(atlas, view.basemap, groups, key="bench", height=680,
-                                   returned_objects=["last_object_clicked_popup", "center", "zoom"])
+            mapcomponent.atlas_map(atlas, view.basemap, date_view(atlas, state, view.options), key="bench",
+                                   height=680)
             times.append((time.perf_counter() - start) * 1000)
-            args = {k: v for k, v in sent.pop().items() if k != "on_change"}
-            sizes.append(len(json.dumps(args).encode("utf-8")) / 1024)
+            sizes.append(len(json.dumps(sent.pop()).encode("utf-8")) / 1024)
     finally:
-        streamlit_folium._component_func = real
+        mapcomponent._component = real  # noqa: SLF001
     return times, sizes
 
 
@@ -136,9 +126,11 @@ def run(data_dir: Path, events: int, every: int, browser: bool, progress) -> dic
     start = time.perf_counter()
     export.export_png(atlas, view)
     out["snapshot_png_ms"] = round((time.perf_counter() - start) * 1000)
-    export.export_html(atlas, view)
+    from .map.page import export_html
+
+    export_html(atlas, view)
     start = time.perf_counter()
-    export.export_html(atlas, view)
+    export_html(atlas, view)
     out["snapshot_html_ms"] = round((time.perf_counter() - start) * 1000)
     if browser:
         from . import bench_browser

@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[title="dashboard.ui.mapcomponent.atlas_map"]'
 
 
 def free_port() -> int:
@@ -128,7 +128,7 @@ def offline_context(browser, base_url: str, blocked: list[str] | None = None, **
 
 
 def map_frame(page, timeout: float = 60_000):
-    """The st_folium iframe's Frame, once Leaflet has drawn the map and its date tag in it."""
+    """The map component's iframe's Frame, once Leaflet has drawn the map and its date tag in it."""
     handle = page.wait_for_selector(MAP_FRAME, state="attached", timeout=timeout)
     frame = handle.content_frame()
     frame.wait_for_selector(".leaflet-container .datetag", timeout=timeout)

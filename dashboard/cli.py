@@ -92,17 +92,23 @@ def cmd_at(args) -> int:
     return status
 
 
-# Layer names accepted on the command line: the core layers, as in the data contract, and "events".
-CLI_LAYERS = {"control_zones": ("zones", "peacekeeping"), "lachin_corridor": ("corridor",),
-              "peacekeeper_posts": ("posts",), "border_incidents": ("incidents",), "events": ("events",)}
+def cli_layers() -> dict[str, tuple[str, ...]]:
+    """Layer names accepted on the command line (the data layers and "events") -> the toggles that show them."""
+    from .core import registry
+
+    out = {layer.key: (layer.view_key,) for layer in registry.LAYERS.values()
+           if layer.view_key and layer.key != "places"}
+    for view, key in registry.DERIVED_VIEWS.items():
+        out[key] += (view,)
+    return out
 
 
 def _view(args):
-    from .core.mapview import DEFAULT_LAYERS
     from .core.permalink import ViewState
+    from .core.view import DEFAULT_LAYERS
 
     if args.layers:
-        layers = tuple(dict.fromkeys(k for name in args.layers for k in CLI_LAYERS[name]))
+        layers = tuple(dict.fromkeys(k for name in args.layers for k in cli_layers()[name]))
         if args.format == "png":
             layers += ("places",)
     else:
@@ -120,7 +126,9 @@ def cmd_snapshot(args) -> int:
     if args.format == "png":
         data = export.export_png(atlas, view)
     elif args.format == "html":
-        data = export.export_html(atlas, view).encode("utf-8")
+        from .map.page import export_html
+
+        data = export_html(atlas, view).encode("utf-8")
     elif args.format == "geojson":
         data = export.export_geojson(atlas, view).encode("utf-8")
     elif args.format == "csv":
@@ -254,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("png", "html", "geojson", "csv", "zip"), required=True,
                    help="zip = cite-this-view bundle: PNG + GeoJSON + CSV + sources + README with a citation")
     p.add_argument("--out", type=Path, required=True, metavar="PATH")
-    p.add_argument("--layers", nargs="+", choices=tuple(CLI_LAYERS), help="default: all")
+    p.add_argument("--layers", nargs="+", choices=tuple(cli_layers()), help="default: all")
     p.add_argument("--since", type=_date, default=None, help="events since this date (default: all up to --date)")
     p.add_argument("--last-days", type=int, default=None, metavar="N", help="events of the last N days instead")
     p.add_argument("--types", nargs="+", choices=EVENT_TYPES, help="only these event types")

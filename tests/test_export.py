@@ -12,6 +12,7 @@ from PIL import Image
 
 from dashboard.core import export
 from dashboard.core.permalink import ViewState, decode
+from dashboard.map.page import export_html
 from tests.conftest import EVENTS, make_atlas
 
 
@@ -42,7 +43,7 @@ def test_png_differs_between_dates(atlas):
 
 
 def test_html_is_self_contained_and_escapes_text(hostile_atlas):
-    page = export.export_html(hostile_atlas, ViewState("2020-11-15", window="all"))
+    page = export_html(hostile_atlas, ViewState("2020-11-15", window="all"))
     assert not re.search(r"<script[^>]+src=[\"']?(https?:)?//", page)
     assert not re.search(r"<link[^>]+href=[\"']?(https?:)?//", page)
     assert "L.map(" in page
@@ -57,7 +58,7 @@ def test_html_is_self_contained_and_escapes_text(hostile_atlas):
 @pytest.mark.browser
 def test_html_export_opens_offline_and_popups_show_escaped_sources(offline_file_page, hostile_atlas, tmp_path):
     page_file = tmp_path / "view.html"
-    page_file.write_text(export.export_html(hostile_atlas, ViewState("2020-11-15", window="all")), encoding="utf-8")
+    page_file.write_text(export_html(hostile_atlas, ViewState("2020-11-15", window="all")), encoding="utf-8")
     page, blocked = offline_file_page(page_file, (1000, 700))
     page.wait_for_selector(".leaflet-container .datetag")
     opened = page.evaluate("""() => {

@@ -1,9 +1,9 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.core.mapview import BASEMAPS, LAYER_KEYS, NAME_MODES, MapOptions
 from dashboard.core.permalink import ViewState, decode, encode, event_window, window_spec
 from dashboard.core.timemodel import EventWindow
+from dashboard.core.view import BASEMAPS, LAYER_KEYS, NAME_MODES, MapOptions
 from dashboard.core.vocab import CLAIM_STATUSES, EVENT_TYPES
 
 FIRST, LAST = "1994-05-12", "2024-06-12"
