@@ -219,6 +219,6 @@ COMPARE_CSS = """
              border: 1px solid #222; opacity: .8; }
 .cmp-key i.cmp-hatch { background: repeating-linear-gradient(45deg, #222 0 2px, #fff 2px 6px); }
 .cmp-key i.cmp-faded { background: #ddd; border-color: #bbb; }
-.cmp-settlements { font-size: .85rem; }
+.cmp-settlements, .cmp-panel ul { font-size: .85rem; }
 </style>
 """
