@@ -20,8 +20,8 @@ import streamlit as st
 
 from dashboard.core import changes
 from dashboard.core.atlas import default_data_dir, load_atlas
+from dashboard.ui import compare, mapview, panels, sidebar
 from dashboard.ui import labels as L
-from dashboard.ui import mapview, panels, sidebar
 from dashboard.ui import state as S
 
 DATA_ENV = "KARABAKH_ATLAS_DATA"
@@ -44,6 +44,7 @@ def main() -> None:
     st.markdown(panels.PANEL_CSS, unsafe_allow_html=True)
     atlas = atlas_for(str(data_dir()))
     S.restore(atlas)
+    compare.restore(atlas)
 
     st.title(L.TITLE)
     first, last = changes.day_range(atlas)
@@ -56,6 +57,10 @@ def main() -> None:
         st.info(f"No data in {atlas.data_dir}: run `python -m dashboard build`, or pass `-- --data DIR`.")
 
     sidebar.render(atlas)
+    if compare.toggle(atlas):  # compare mode replaces the single-date map
+        st.markdown(compare.COMPARE_CSS, unsafe_allow_html=True)
+        compare.render(atlas)
+        return
     playing = bool(st.session_state.get(S.PLAYING, False))
     fragment = st.fragment(mapview.fragment, run_every=mapview.PLAY_INTERVAL_S if playing else None,
                            key=L.FRAGMENT)

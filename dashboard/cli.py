@@ -164,6 +164,33 @@ def cmd_timelapse(args) -> int:
     return 0
 
 
+def cmd_diff(args) -> int:
+    from .core import diff, diff_export
+
+    atlas = _load(args)
+    try:
+        comparison = diff.compare(atlas, args.day_from, args.day_to)
+    except diff.DateError as exc:
+        print(f"error: --{exc}", file=sys.stderr)
+        return 2
+    if args.format == "png":
+        from .core.diff_render import render_comparison_png
+
+        data = render_comparison_png(atlas, comparison)
+    elif args.format == "geojson":
+        data = diff_export.dumps(diff_export.comparison_geojson(comparison)).encode("utf-8")
+    elif args.format == "json":
+        data = diff_export.dumps(diff_export.comparison_json(comparison)).encode("utf-8")
+    else:
+        data = diff_export.settlements_csv(comparison).encode("utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    km2 = comparison.km2
+    print(f"wrote {args.out}: {comparison.day_from} -> {comparison.day_to}, {km2['AZ']:,.1f} km² to AZ, "
+          f"{km2['ARM']:,.1f} km² to ARM, {len(comparison.settlements)} settlements changed hands", file=sys.stderr)
+    return 0
+
+
 def cmd_build(args) -> int:
     from .core.build import build_all, write_layers
 
@@ -281,6 +308,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--names", choices=("both", "az", "hy"), default="both")
     p.add_argument("--frame-ms", type=int, default=700, help="milliseconds per frame")
     p.set_defaults(func=cmd_timelapse)
+
+    p = sub.add_parser("diff", help="compare two dates: the land that changed hands, how much, who says so")
+    _common(p)
+    p.add_argument("--from", dest="day_from", required=True, metavar="A", help="YYYY-MM-DD (either order)")
+    p.add_argument("--to", dest="day_to", required=True, metavar="B", help="YYYY-MM-DD; 'from' is A's side")
+    p.add_argument("--format", choices=("geojson", "json", "csv", "png"), required=True,
+                   help="geojson: the changed areas; json: km², settlements, changes; csv: the settlements; "
+                        "png: the comparison map")
+    p.add_argument("--out", type=Path, required=True, metavar="PATH")
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("import-acled", help="convert an ACLED export to events in the atlas schema")
     p.add_argument("file", type=Path, metavar="FILE", help="ACLED export (CSV)")

@@ -53,9 +53,10 @@ class DateView:
     names: str
     show_names: bool
     layers: list[LayerData] = field(default_factory=list)
+    text: str | None = None  # the date tag's text (default: the day, e.g. "10 Nov 2020")
 
     def to_json(self) -> str:
-        head = js_json({"day": self.day, "text": date_text(self.day),
+        head = js_json({"day": self.day, "text": self.text or date_text(self.day),
                         "names": {"mode": self.names, "show": self.show_names}})
         return head[:-1] + ',"layers":[' + ",".join(layer.to_json() for layer in self.layers) + "]}"
 
