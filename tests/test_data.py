@@ -48,6 +48,19 @@ def test_every_feature_and_event_resolves_to_a_source(atlas):
     assert all(s["url"].startswith(("http://", "https://")) for s in atlas.sources.values())
 
 
+def test_every_source_says_what_kind_it_is_and_which_date_it_gives():
+    from dashboard.core.csvfile import read_csv
+    from dashboard.core.vocab import SOURCE_KINDS
+
+    table = read_csv(default_data_dir() / "geodata" / "sources.csv", "sources.csv")
+    rows = [raw for _, raw in table.rows]
+    assert [r["source_id"] for r in rows if r.get("source_kind") not in SOURCE_KINDS] == []
+    # an encyclopedia article or a gazetteer record has no publication date of its own: only the day it was read
+    undated = [r["source_id"] for r in rows if r["source_kind"] in ("encyclopedia", "gazetteer") and r["published"]]
+    assert undated == []
+    assert all(r["accessed"] for r in rows if not r["published"])
+
+
 def test_gazetteer_names_both_sides(atlas):
     places = atlas.places
     both = places["name_az"].notna() & places["name_hy"].notna()

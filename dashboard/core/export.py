@@ -31,7 +31,7 @@ DEFAULT_APP_URL = "http://localhost:8501/"
 # View layer keys -> the core layers they draw (places are labels, not data).
 DATA_LAYERS = {"zones": "control_zones", "peacekeeping": "control_zones", "corridor": "lachin_corridor",
                "posts": "peacekeeper_posts", "incidents": "border_incidents", "events": "events"}
-SOURCE_COLUMNS = ("source_id", "outlet", "title", "published", "url")
+SOURCE_COLUMNS = ("source_id", "outlet", "title", "published", "url", "accessed", "source_kind")
 
 
 def view_state(atlas: Atlas, view: ViewState) -> State:

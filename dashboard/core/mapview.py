@@ -31,6 +31,7 @@ from jinja2 import Template
 from shapely.geometry import mapping
 
 from .atlas import Atlas
+from .citation import date_label
 from .geodesy import area_km2
 from .query import State, joined_events
 from .snapshot import plain
@@ -139,7 +140,7 @@ def link(url, text) -> str:
 def source_item_html(source: Mapping) -> str:
     """One source as ``Title — Outlet, date`` with the title linked."""
     title = source.get("title") or source.get("url") or source.get("source_id")
-    meta = ", ".join(esc(v) for v in (source.get("outlet"), source.get("published")) if v)
+    meta = ", ".join(esc(v) for v in (source.get("outlet"), date_label(source)) if v)
     return f"{link(source.get('url'), title)}" + (f" — {meta}" if meta else "")
 
 
@@ -357,7 +358,7 @@ def popup_data(desc: Description) -> dict:
         "t": desc.title,
         "f": [list(kv) for kv in desc.facts[: desc.key_facts]],
         "s": [[s.get("title") or s.get("url") or s.get("source_id") or "", s.get("outlet") or "",
-               s.get("published") or "", safe_url(s.get("url")) or ""] for s in shown],
+               date_label(s), safe_url(s.get("url")) or ""] for s in shown],
         "m": len(desc.sources) - len(shown),
     }
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import acled, tables
-from .atlas import Atlas
+from .atlas import SOURCE_FIELDS, Atlas
 from .csvfile import read_csv
 from .layers import CRS, with_none
 from .problems import Problem, Report
@@ -65,7 +65,7 @@ class UserEvents:
         return view[1]
 
     def resolve_sources(self, ids) -> list[dict]:
-        return [{k: self.sources[s].get(k) for k in ("source_id", "outlet", "title", "published", "url")}
+        return [{k: self.sources[s].get(k) for k in SOURCE_FIELDS}
                 for s in dict.fromkeys(ids or ()) if s in self.sources]
 
 
