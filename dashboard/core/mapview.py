@@ -34,6 +34,7 @@ from .atlas import Atlas
 from .citation import date_label
 from .geodesy import area_km2
 from .query import State, joined_events
+from .reported import reported_count
 from .snapshot import plain
 from .vocab import CONTROLLER_LABELS
 
@@ -1200,5 +1201,5 @@ def visible_counts(atlas: Atlas, state: State, options: MapOptions) -> dict[str,
         "zones": len(state.layers["control_zones"]),
         "posts": len(state.layers["peacekeeper_posts"]),
         "incidents": len(state.layers["border_incidents"]),
-        "events": len(filter_events(state.events, options)),
+        "events": reported_count(filter_events(state.events, options)),  # a group of rows is one event
     }
