@@ -64,7 +64,9 @@ def test_every_source_says_what_kind_it_is_and_which_date_it_gives():
 def test_gazetteer_names_both_sides(atlas):
     places = atlas.places
     both = places["name_az"].notna() & places["name_hy"].notna()
-    assert both.mean() >= 0.8, f"{both.sum()} of {len(places)} places have both names"
+    # 0.79, not 0.8 (209 of 262): issue 15 emptied artsvanist's Azerbaijani name, which no source gave in
+    # Azerbaijani Latin script; an unsourced name is worse than an empty one
+    assert both.mean() >= 0.79, f"{both.sum()} of {len(places)} places have both names"
     # the towns and district centres, which the map labels, all do
     labelled = places[places["kind"].isin(["city", "town"]) & places["area"].isin(["nkao", "districts"])]
     assert (labelled["name_az"].notna() & labelled["name_hy"].notna()).all()
