@@ -251,10 +251,10 @@ def test_posts_reported_as_a_count_at_one_place_are_one_marker_with_the_count(at
     stacked = mv.stack_posts(posts)
     assert stacked["stack"].sum() == len(posts)  # nothing lost, nothing doubled
     north = stacked[(stacked["kind"] == "observation_post") & (stacked["zone"] == "north")]
-    assert list(north["stack"]) == [11]
+    assert sorted(north["stack"]) == [1, 10]  # 10 at Khankendi (positions unpublished) + the post at Dadivank
     feats = drawn(mv.date_layers(real, state_on(real, "2020-11-20"), mv.MapOptions(layers=("posts",))))
     assert len(feats["Peacekeeper posts"]) == len(stacked) < len(posts)
-    assert any('<b class="pk-count">11</b>' in f["properties"]["_s"]["html"] for f in feats["Peacekeeper posts"])
+    assert any('<b class="pk-count">10</b>' in f["properties"]["_s"]["html"] for f in feats["Peacekeeper posts"])
 
 
 @pytest.mark.parametrize(
