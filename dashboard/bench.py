@@ -58,7 +58,7 @@ def with_synthetic_events(atlas: Atlas, n: int) -> Atlas:
         "lat": rng.uniform(miny, maxy, n), "lon": rng.uniform(minx, maxx, n),
         "geo_precision": rng.choice(GEO_PRECISIONS, n), "claim_status": rng.choice(["confirmed", "claimed"], n),
         "actor1": None, "actor2": None, "summary": "Synthetic benchmark event.", "fatalities": None,
-        "fatalities_note": None, "tags": None, "source_ids": [["bench-synthetic"]] * n, "_line": 0,
+        "fatalities_note": None, "tags": None, "group_id": None, "source_ids": [["bench-synthetic"]] * n, "_line": 0,
     })
     events = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=CRS)
     events = pd.concat([atlas.events, events], ignore_index=True)

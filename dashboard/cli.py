@@ -251,7 +251,7 @@ def cmd_import_acled(args) -> int:
             writer.writerow([cell(rec.get(c)) for c in columns])
     used = {s for rec in rows for s in rec["source_ids"]} | {
         s for raw in previous for s in (raw.get("source_ids") or "").split(";") if s}
-    source_columns = ["source_id", "outlet", "title", "published", "url", "note"]
+    source_columns = ["source_id", "outlet", "source_kind", "title", "published", "accessed", "url", "note"]
     with sidecar_sources(args.out).open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(source_columns)

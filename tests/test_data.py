@@ -48,10 +48,25 @@ def test_every_feature_and_event_resolves_to_a_source(atlas):
     assert all(s["url"].startswith(("http://", "https://")) for s in atlas.sources.values())
 
 
+def test_every_source_says_what_kind_it_is_and_which_date_it_gives():
+    from dashboard.core.csvfile import read_csv
+    from dashboard.core.vocab import SOURCE_KINDS
+
+    table = read_csv(default_data_dir() / "geodata" / "sources.csv", "sources.csv")
+    rows = [raw for _, raw in table.rows]
+    assert [r["source_id"] for r in rows if r.get("source_kind") not in SOURCE_KINDS] == []
+    # an encyclopedia article or a gazetteer record has no publication date of its own: only the day it was read
+    undated = [r["source_id"] for r in rows if r["source_kind"] in ("encyclopedia", "gazetteer") and r["published"]]
+    assert undated == []
+    assert all(r["accessed"] for r in rows if not r["published"])
+
+
 def test_gazetteer_names_both_sides(atlas):
     places = atlas.places
     both = places["name_az"].notna() & places["name_hy"].notna()
-    assert both.mean() >= 0.8, f"{both.sum()} of {len(places)} places have both names"
+    # 0.79, not 0.8 (209 of 262): issue 15 emptied artsvanist's Azerbaijani name, which no source gave in
+    # Azerbaijani Latin script; an unsourced name is worse than an empty one
+    assert both.mean() >= 0.79, f"{both.sum()} of {len(places)} places have both names"
     # the towns and district centres, which the map labels, all do
     labelled = places[places["kind"].isin(["city", "town"]) & places["area"].isin(["nkao", "districts"])]
     assert (labelled["name_az"].notna() & labelled["name_hy"].notna()).all()
@@ -178,3 +193,40 @@ def test_zones_never_overlap_and_cover_the_area_on_key_days(atlas):
         assert shapely.area(zones).sum() - union.area < 1e-9, day
         # the outline is rounded to the 1e-5 degree grid on its own: allow that much difference
         assert union.symmetric_difference(outline).area < 1e-5 * outline.area, day
+
+
+# --- coverage: the atlas's promise of what it covers, counted in reported events (a group_id counts once) ---
+
+WAR = ("2020-09-27", "2020-11-10")
+MONTHS = ("2020-11", "2024-06")
+
+
+def _reported_per(atlas, key_len):
+    from dashboard.core.reported import report_keys
+
+    events = atlas.events
+    return pd.DataFrame({"period": events["date"].str[:key_len], "key": report_keys(events)}).groupby(
+        "period")["key"].nunique()
+
+
+def test_every_day_of_the_2020_war_has_at_least_two_reported_events(atlas):
+    per_day = _reported_per(atlas, 10)
+    days = pd.date_range(*WAR).strftime("%Y-%m-%d")
+    short = {d: int(per_day.get(d, 0)) for d in days if per_day.get(d, 0) < 2}
+    assert short == {}, f"days with fewer than 2 reported events: {short}"
+
+
+@pytest.mark.xfail(strict=True, reason="coverage target of issue 15 not yet reached: several months from "
+                   "2021 to 2024 have fewer than 4 reported events (see the assertion message)")
+def test_every_month_from_november_2020_to_june_2024_has_at_least_four_reported_events(atlas):
+    per_month = _reported_per(atlas, 7)
+    months = pd.period_range(*MONTHS, freq="M").strftime("%Y-%m")
+    short = {m: int(per_month.get(m, 0)) for m in months if per_month.get(m, 0) < 4}
+    assert short == {}, f"months with fewer than 4 reported events: {short}"
+
+
+@pytest.mark.xfail(strict=True, reason="coverage target of issue 15 not yet reached: fewer than 700 events")
+def test_the_atlas_holds_at_least_700_reported_events(atlas):
+    from dashboard.core.reported import reported_count
+
+    assert reported_count(atlas.events) >= 700

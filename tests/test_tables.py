@@ -98,3 +98,34 @@ def test_bom_and_crlf_files_load(tmp_path):
     atlas = load_atlas(root)
     assert atlas.report.ok, _problems(atlas.report)
     assert len(atlas.events) == 3
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"published": "", "accessed": "2026-11-21"}, None),  # an undated page says when it was read
+        ({"published": "2020-11-10", "accessed": "2026-11-21"}, None),
+        ({"published": "", "accessed": ""}, "sources.csv:3: published: missing value (leave it empty only when "
+                                            "`accessed` gives the day the page was read)"),
+        ({"accessed": "2026-02-30"}, "sources.csv:3: accessed: '2026-02-30' is not a real date"),
+        ({"source_kind": "wire_agency"}, None),
+        ({"source_kind": "blog"}, "sources.csv:3: source_kind: 'blog' is not one of "
+                                  + ", ".join(tables.vocab.SOURCE_KINDS)),
+    ],
+)
+def test_source_dates_and_kind_are_checked(tmp_path, changes, problem):
+    sources = [SOURCES[0], dict(SOURCES[1], **changes)]
+    atlas = load_atlas(make_atlas(tmp_path, sources=sources))
+    if problem is None:
+        assert atlas.report.ok, _problems(atlas.report)
+        assert "src-b" in atlas.sources
+    else:
+        assert problem in _problems(atlas.report)
+        assert "src-b" not in atlas.sources
+
+
+def test_group_id_must_be_an_id(tmp_path):
+    events = [dict(EVENTS[0], group_id="g-2020-10-01"), dict(EVENTS[1], group_id="not an id")]
+    atlas = load_atlas(make_atlas(tmp_path, events=events))
+    assert _problems(atlas.report) == [
+        "events.csv:3: group_id: 'not an id' is not a valid id (letters, digits, . _ : -)"]

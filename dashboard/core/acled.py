@@ -115,7 +115,7 @@ def convert(table: CsvRows) -> tuple[CsvRows, dict[str, dict], list[tuple[int, s
         stamp = (raw.get("timestamp") or "").strip()
         sources[source_id] = {
             "source_id": source_id, "outlet": f"ACLED (citing: {cited})",
-            "title": f"ACLED event {acled_id}", "published": day, "url": ACLED_DATA_PAGE,
+            "title": f"ACLED event {acled_id}", "published": day, "url": ACLED_DATA_PAGE, "source_kind": "dataset",
             "note": f"ACLED row last changed at timestamp {stamp}" if stamp else "",
         }
         rows.append((line, {

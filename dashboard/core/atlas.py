@@ -15,7 +15,7 @@ from .problems import Problem, Report
 from .timemodel import EventIndex
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SOURCE_FIELDS = ("source_id", "outlet", "title", "published", "url")
+SOURCE_FIELDS = ("source_id", "outlet", "title", "published", "url", "accessed", "source_kind")
 """What a resolved source carries, everywhere (popups, panels, exports)."""
 
 

@@ -20,6 +20,7 @@ from .geodesy import area_km2, to_equal_area
 from .memo import AtlasMemo
 from .palette import EVENT_FAMILIES
 from .registry import describe
+from .reported import reported_events
 from .timemodel import change_days as _change_days
 from .timemodel import shift, visible_mask
 from .vocab import CONTROLLER_LABELS
@@ -334,10 +335,14 @@ FAMILY_OF = {t: family for family, (_, _, types) in EVENT_FAMILIES.items() for t
 
 
 def events_per_week(events: pd.DataFrame) -> pd.DataFrame:
-    """Events counted per ISO week (Monday) and event family: columns ``week``, ``family``, ``label``, ``count``."""
+    """Reported events per ISO week (Monday) and event family: columns ``week``, ``family``, ``label``, ``count``.
+
+    Rows of one reported event (same ``group_id``) count once, in the week and family of the group's first row.
+    """
     columns = ["week", "family", "label", "count"]
     if events.empty:
         return pd.DataFrame(columns=columns)
+    events = reported_events(events)
     days = pd.to_datetime(events["date"])
     weeks = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.strftime("%Y-%m-%d")
     family = events["event_type"].map(FAMILY_OF).fillna("other")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import describe as d
 from . import palette, vocab
+from .citation import date_label, kind_label
 from .tables import Column, choice, parse_bool, safe_url, text
 
 if TYPE_CHECKING:
@@ -221,6 +222,6 @@ def popup_data(desc: d.Description) -> dict:
         "t": desc.title,
         "f": [list(kv) for kv in desc.facts[: desc.key_facts]],
         "s": [[s.get("title") or s.get("url") or s.get("source_id") or "", s.get("outlet") or "",
-               s.get("published") or "", safe_url(s.get("url")) or ""] for s in shown],
+               date_label(s), safe_url(s.get("url")) or "", kind_label(s)] for s in shown],
         "m": len(desc.sources) - len(shown),
     }

@@ -27,6 +27,7 @@ from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
 from .atlas import Atlas  # noqa: E402
+from .citation import date_label  # noqa: E402
 from .describe import place_name  # noqa: E402
 from .geojson import read_feature_collection  # noqa: E402
 from .palette import CONTROLLER_COLOURS, CORRIDOR_STYLES, EVENT_COLOURS, PEACEKEEPING_COLOUR, legend  # noqa: E402
@@ -267,7 +268,7 @@ def render_png(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS
                              title_fontsize=9, borderaxespad=0)
         legend.get_frame().set_edgecolor("#bbb")
         sources = state_sources(atlas, state, options)
-        lines = [f"• {s['outlet']}: {s['title']} ({s['published']})" for s in sources[:MAX_SOURCE_LINES]]
+        lines = [f"• {s['outlet']}: {s['title']} ({date_label(s)})" for s in sources[:MAX_SOURCE_LINES]]
         wrapped = [textwrap.shorten(line, 70, placeholder="…") for line in lines]
         more = len(sources) - len(lines)
         if more > 0:

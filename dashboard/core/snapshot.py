@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 EVENT_CSV_COLUMNS = (
     "event_id", "date", "date_end", "date_precision", "event_type", "location", "place_id", "lat", "lon",
     "geo_precision", "claim_status", "actor1", "actor2", "summary", "fatalities", "fatalities_note", "tags",
-    "controller", "controller_label", "zone_id", "peacekeeping_zone", "lachin_corridor", "nearest_post_id",
+    "group_id", "controller", "controller_label", "zone_id", "peacekeeping_zone", "lachin_corridor", "nearest_post_id",
     "nearest_post_km", "source_ids", "source_outlets", "source_titles", "source_urls",
 )
 _INTERNAL = {"_line", "_index", "_zone_pos", "geometry"}

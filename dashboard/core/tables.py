@@ -158,13 +158,21 @@ def _end_not_before_start(start: str, end: str):
     return check
 
 
+def _dated(rec: dict):
+    """A page without a date of its own must say when it was read."""
+    if not rec.get("published") and not rec.get("accessed"):
+        yield "published", "missing value (leave it empty only when `accessed` gives the day the page was read)"
+
+
 SOURCES = TableSpec(
     "sources", "geodata/sources.csv", "source_id",
     (
-        Column("source_id", source_ident), Column("outlet"), Column("title"),
-        Column("published", parse_date), Column("url", parse_url),
+        Column("source_id", source_ident), Column("outlet"), Column("source_kind", choice(vocab.SOURCE_KINDS), False),
+        Column("title"), Column("published", parse_date, False), Column("accessed", parse_date, False),
+        Column("url", parse_url),
         Column("archive_url", parse_url, False), Column("language", text, False), Column("note", text, False),
     ),
+    (_dated,),
 )
 
 EVENTS = TableSpec(
@@ -176,7 +184,7 @@ EVENTS = TableSpec(
         Column("geo_precision", choice(vocab.GEO_PRECISIONS)), Column("claim_status", choice(vocab.CLAIM_STATUSES)),
         Column("actor1", text, False), Column("actor2", text, False), Column("summary"),
         Column("fatalities", parse_int, False), Column("fatalities_note", text, False), Column("tags", text, False),
-        Column("source_ids", parse_source_ids),
+        Column("source_ids", parse_source_ids), Column("group_id", ident, False),
     ),
     (_end_not_before_start("date", "date_end"),),
 )

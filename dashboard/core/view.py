@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .registry import VIEW_LAYERS
+from .reported import reported_count
 
 LAYER_TITLES = {key: title for key, title in VIEW_LAYERS}
 """The toggleable layers (permalink key -> title), bottom first."""
@@ -98,5 +99,5 @@ def visible_counts(state, options: MapOptions) -> dict[str, int]:
         "zones": len(state.layers["control_zones"]),
         "posts": len(state.layers["peacekeeper_posts"]),
         "incidents": len(state.layers["border_incidents"]),
-        "events": len(filter_events(state.events, options)),
+        "events": reported_count(filter_events(state.events, options)),  # a group of rows is one event
     }

@@ -17,6 +17,15 @@ PEACEKEEPING_STAGES = ("deployed", "drawdown", "withdrawal")
 CORRIDOR_KINDS = ("route", "zone")
 POST_KINDS = ("observation_post", "temporary_post", "command_post", "base", "monitoring_centre")
 POST_ZONES = ("north", "south", "corridor", "unspecified", "outside")
+SOURCE_KINDS = (
+    "party_official", "party_media", "official", "state_media", "wire_agency", "independent_media", "aggregator",
+    "international_organisation", "ngo", "research", "encyclopedia", "gazetteer", "dataset",
+)
+"""Who a source's text comes from (geodata/sources.csv ``source_kind``; meanings in docs/DATA.md).
+
+The parties are Azerbaijan, Armenia and the Nagorno-Karabakh authorities; for a copy or a syndication the
+kind is that of the originating outlet named in ``outlet``."""
+PARTY_SOURCE_KINDS = ("party_official", "party_media")
 INCIDENT_TYPES = ("clash", "shelling", "strike", "capture", "incursion", "shooting", "detention")
 
 # The four GeoJSON layers, in drawing order (bottom first).

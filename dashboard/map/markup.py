@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
+from ..core.citation import date_label, kind_label
 from ..core.palette import LEGEND_SECTIONS, LegendRow, legend
 from ..core.tables import safe_url
 
@@ -25,7 +26,9 @@ def link(url, text) -> str:
 def source_item_html(source: Mapping) -> str:
     """One source as ``Title — Outlet, date`` with the title linked."""
     title = source.get("title") or source.get("url") or source.get("source_id")
-    meta = ", ".join(esc(v) for v in (source.get("outlet"), source.get("published")) if v)
+    meta = ", ".join(esc(v) for v in (source.get("outlet"), date_label(source)) if v)
+    kind = kind_label(source)
+    meta += f" ({esc(kind)})" if kind else ""
     return f"{link(source.get('url'), title)}" + (f" — {meta}" if meta else "")
 
 

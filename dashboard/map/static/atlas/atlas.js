@@ -91,6 +91,7 @@
       }
       var meta = [s[1], s[2]].filter(Boolean).join(", ");
       if (meta) li.appendChild(document.createTextNode(" \u2014 " + meta));
+      if (s[4]) add("span", "pp-kind", li, " (" + s[4] + ")");
     });
     if (p.m > 0) add("p", "pp-more", div, "+ " + p.m + " more in the side panel");
     add("div", "pp-ref", div, "ref " + layer.feature.id);
