@@ -34,7 +34,7 @@ def _number(parse):
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=None, metavar="DIR",
                         help="atlas folder laid out like the repository root (events.csv + geodata/); "
-                             "default: the repository's own data")
+                             "default: the bundled data")
     parser.add_argument("--events", type=Path, default=None, metavar="FILE",
                         help="use this events CSV instead of DIR/events.csv")
 

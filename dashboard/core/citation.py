@@ -48,14 +48,17 @@ def dataset_version(data_dir: Path) -> str:
     """``git <commit> (sha256:…)`` when the data folder is a clean git checkout, else ``sha256:…``."""
     content = f"sha256:{content_hash(data_dir)}"
     try:
-        head = subprocess.run(["git", "-C", str(data_dir), "rev-parse", "--short=12", "HEAD"], capture_output=True,
-                              text=True, timeout=5)
+        head = subprocess.run(["git", "-C", str(data_dir), "rev-parse", "--show-toplevel", "--short=12", "HEAD"],
+                              capture_output=True, text=True, timeout=5)
         dirty = subprocess.run(["git", "-C", str(data_dir), "status", "--porcelain", "--", "events.csv", "geodata"],
                                capture_output=True, text=True, timeout=5)
     except (OSError, subprocess.SubprocessError):
         return content
-    if head.returncode == 0 and dirty.returncode == 0 and not dirty.stdout.strip():
-        return f"git {head.stdout.strip()} ({content})"
+    lines = head.stdout.split()
+    # Only the checkout's own data: a copy inside some other repository (a venv in a checkout) is not its commit.
+    if (head.returncode == 0 and len(lines) == 2 and Path(lines[0]).resolve() == Path(data_dir).resolve()
+            and dirty.returncode == 0 and not dirty.stdout.strip()):
+        return f"git {lines[1]} ({content})"
     return content
 
 
