@@ -21,7 +21,7 @@ import streamlit as st
 from dashboard.core import changes
 from dashboard.core.atlas import default_data_dir, load_atlas
 from dashboard.ui import labels as L
-from dashboard.ui import mapview, panels, sidebar
+from dashboard.ui import mapview, panels, phone, sidebar
 from dashboard.ui import state as S
 
 DATA_ENV = "KARABAKH_ATLAS_DATA"
@@ -49,7 +49,8 @@ def local_assets() -> str | None:
     if not st.get_option("server.enableStaticServing"):
         use_cdn_assets()
         return ("Static file serving is off, so the map loads Leaflet from CDNs (it needs the internet): "
-                "start the app with `make run`, or add `--server.enableStaticServing true`.")
+                "start it from the repository root (`streamlit run dashboard/app.py` reads .streamlit/config.toml) "
+                "or with `make run`, or add `--server.enableStaticServing true`.")
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     try:
         use_local_assets("/" + "/".join(p for p in (base, VENDOR_PATH) if p))
@@ -60,8 +61,8 @@ def local_assets() -> str | None:
 
 
 def main() -> None:
-    st.set_page_config(page_title=L.TITLE, page_icon="🗺️", layout="wide", initial_sidebar_state="expanded")
-    st.markdown(panels.PANEL_CSS, unsafe_allow_html=True)
+    st.set_page_config(page_title=L.TITLE, page_icon="🗺️", layout="wide", initial_sidebar_state="auto")
+    st.markdown(panels.PANEL_CSS + phone.CSS, unsafe_allow_html=True)
     assets_warning = local_assets()
     atlas = atlas_for(str(data_dir()))
     S.restore(atlas)
