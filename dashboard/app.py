@@ -20,7 +20,7 @@ import streamlit as st
 
 from dashboard.core import changes
 from dashboard.core.atlas import default_data_dir, load_atlas
-from dashboard.ui import compare, mapview, panels, sidebar
+from dashboard.ui import compare, mapview, panels, phone, sidebar
 from dashboard.ui import labels as L
 from dashboard.ui import state as S
 
@@ -40,8 +40,8 @@ def atlas_for(path: str):
 
 
 def main() -> None:
-    st.set_page_config(page_title=L.TITLE, page_icon="🗺️", layout="wide", initial_sidebar_state="expanded")
-    st.markdown(panels.PANEL_CSS, unsafe_allow_html=True)
+    st.set_page_config(page_title=L.TITLE, page_icon="🗺️", layout="wide", initial_sidebar_state="auto")
+    st.markdown(panels.PANEL_CSS + phone.CSS, unsafe_allow_html=True)
     atlas = atlas_for(str(data_dir()))
     S.restore(atlas)
     compare.restore(atlas)

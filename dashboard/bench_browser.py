@@ -45,18 +45,22 @@ def free_port() -> int:
 class AppServer:
     """``streamlit run dashboard/app.py`` on a free port, in its own process group."""
 
-    def __init__(self, data_dir: Path | None = None, log_path: Path | None = None):
+    def __init__(self, data_dir: Path | None = None, log_path: Path | None = None, plain: bool = False):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
         self.log_path = log_path or Path(tempfile.mkstemp(prefix="atlas-app-", suffix=".log")[1])
         self.proc: subprocess.Popen | None = None
+        self.plain = plain  # only what Streamlit needs to listen here: the rest from .streamlit/config.toml
 
     def start(self, timeout: float = 60.0) -> AppServer:
         cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
                "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
                "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-               "--server.enableStaticServing", "true", "--global.developmentMode", "false"]
+               "--global.developmentMode", "false"]
+        if self.plain:
+            cmd = cmd[:4] + ["dashboard/app.py", "--server.port", str(self.port), "--server.address", "127.0.0.1",
+                             "--server.headless", "true"]
         if self.data_dir is not None:
             cmd += ["--", "--data", str(self.data_dir)]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -34,7 +34,7 @@ def _number(parse):
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=None, metavar="DIR",
                         help="atlas folder laid out like the repository root (events.csv + geodata/); "
-                             "default: the repository's own data")
+                             "default: the bundled data")
     parser.add_argument("--events", type=Path, default=None, metavar="FILE",
                         help="use this events CSV instead of DIR/events.csv")
 
@@ -191,6 +191,20 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_export_dataset(args) -> int:
+    from .core.dataset_files import export_dataset
+
+    atlas = _load(args)
+    if not atlas.report.ok:  # a dataset with rows silently left out would mislead its readers: refuse
+        for problem in atlas.report.problems:
+            print(problem, file=sys.stderr)
+        print("error: the atlas has invalid rows (above): fix them, then export the dataset", file=sys.stderr)
+        return 1
+    files = export_dataset(atlas, args.out, progress=lambda what: print(what, file=sys.stderr))
+    print(f"wrote {len(files)} files to {args.out} (open {args.out / 'atlas.gpkg'} in QGIS)", file=sys.stderr)
+    return 0
+
+
 def cmd_build(args) -> int:
     from .core.build import build_all, write_layers
 
@@ -326,6 +340,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--merge", action="store_true",
                    help="keep the events already in --out, replacing those the import brings again")
     p.set_defaults(func=cmd_import_acled)
+
+    p = sub.add_parser("export-dataset", help="the whole atlas as a citable dataset: GeoPackage, CSV, GeoJSON, "
+                                              "datapackage.json and a README")
+    _common(p)
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write (created if needed)")
+    p.set_defaults(func=cmd_export_dataset)
 
     sub.add_parser("bench", help="measure scrub steps, payloads, load and exports (see bench --help)", add_help=False)
 

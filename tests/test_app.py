@@ -226,3 +226,19 @@ def test_an_event_window_from_a_link_drives_the_events_shown(app):
     at.radio(key=L.WINDOW_MODE.key).set_value("all").run()
     assert "events:e1" in drawn(map_args(at))
     assert at.query_params["window"] == "all"
+
+
+def test_the_export_panel_offers_the_whole_dataset(app):
+    import io
+    import zipfile
+
+    at = app(date="2020-11-12")
+    at.selectbox(key=L.EXPORT_FORMAT.key).set_value("dataset").run()
+    at.button(key=L.EXPORT_PREPARE.key).click().run()
+    assert not at.exception
+    assert [d.proto.label for d in at.get("download_button")] == [L.EXPORT_DOWNLOAD.label]
+    [(key, data)] = at.session_state["_export_ready"].items()  # the one prepared file, offered for download
+    assert key[0] == "dataset"
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert {"karabakh-atlas-dataset/atlas.gpkg", "karabakh-atlas-dataset/datapackage.json",
+            "karabakh-atlas-dataset/README.md"} <= set(names)

@@ -8,7 +8,7 @@ import pytest
 from dashboard.core.atlas import default_data_dir, load_atlas
 from dashboard.core.build import build_all, dumps
 from dashboard.core.query import point_query, state_on
-from dashboard.core.vocab import LAYERS
+from dashboard.core.registry import geojson_keys
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def test_committed_layers_equal_a_fresh_build():
 
 
 def test_every_feature_and_event_resolves_to_a_source(atlas):
-    for layer in LAYERS:
+    for layer in geojson_keys():
         for ids in atlas.layers[layer]["source_ids"]:
             assert atlas.resolve_sources(ids), layer
     for ids in atlas.events["source_ids"]:

@@ -15,6 +15,8 @@ from .problems import Problem, Report
 from .timemodel import EventIndex
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+PACKAGED_DATA = Path(__file__).resolve().parents[1] / "data"
+"""Where an installed wheel keeps the atlas's data (setup.py copies events.csv and geodata/ there)."""
 SOURCE_FIELDS = ("source_id", "outlet", "title", "published", "url", "accessed", "source_kind")
 """What a resolved source carries, everywhere (popups, panels, exports)."""
 
@@ -25,7 +27,9 @@ def resolve_sources(sources: dict[str, dict], ids) -> list[dict]:
 
 
 def default_data_dir() -> Path:
-    """The repository's own data."""
+    """The bundled data: the package's copy when installed from a wheel, else the checkout's own."""
+    if (PACKAGED_DATA / "events.csv").exists():
+        return PACKAGED_DATA
     return REPO_ROOT
 
 

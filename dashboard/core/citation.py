@@ -1,36 +1,101 @@
-"""How a source's dates and kind read to a person: its own date, else the day it was read."""
+"""How to cite the atlas: one title, author, licence and version for CITATION.cff, the dataset and each view.
+
+``CITATION.cff`` at the repository root is rendered by :func:`cff_text` (a test proves the committed file equals
+it), and the cite-this-view bundle and the dataset's README print :func:`view_citation` and
+:func:`dataset_citation`, built from the same constants.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import json
+import subprocess
+from pathlib import Path
 
-KIND_LABELS = {
-    "party_official": "party's official statement",
-    "party_media": "media of a party's side",
-    "official": "official (non-party government)",
-    "state_media": "state media (non-party government)",
-    "wire_agency": "wire agency",
-    "independent_media": "independent media",
-    "aggregator": "aggregator (origin not named)",
-    "international_organisation": "international organisation",
-    "ngo": "NGO",
-    "research": "research",
-    "encyclopedia": "encyclopedia",
-    "gazetteer": "gazetteer",
-    "dataset": "dataset",
-}
+from .. import __version__
 
-
-def date_label(source: Mapping) -> str:
-    """``2020-10-03`` for a dated page, ``accessed 2026-11-21`` for one without a date of its own, else ``""``."""
-    if source.get("published"):
-        return str(source["published"])
-    if source.get("accessed"):
-        return f"accessed {source['accessed']}"
-    return ""
+TITLE = "Karabakh Conflict Atlas"
+AUTHOR = "Karabakh Conflict Atlas contributors"
+"""The project publishes as its contributors; no person's name is invented here."""
+LICENSE = "MIT"
+"""SPDX id of the project's licence (pyproject.toml); the sources cited remain their publishers' works."""
+ABSTRACT = ("An interactive, sourced map and dataset of the Nagorno-Karabakh conflict, from the 1994 line of "
+            "contact through the 2020 war, the Russian peacekeeping period and the September 2023 offensive, to "
+            "the peacekeepers' withdrawal in June 2024: control zones, the Lachin corridor, peacekeeper posts, "
+            "border incidents and geocoded events, each with its sources.")
+KEYWORDS = ("Nagorno-Karabakh", "conflict data", "GIS", "OSINT", "Lachin corridor", "peacekeeping")
+MESSAGE = ("If you use this dataset or its maps, please cite it as below, with the dataset version you used "
+           "(printed by every export and in the dataset's datapackage.json).")
 
 
-def kind_label(source: Mapping) -> str:
-    """The reader's words for ``source_kind`` (empty when the table has none)."""
-    kind = source.get("source_kind") or ""
-    return KIND_LABELS.get(kind, kind)
+def data_files(data_dir: Path) -> list[Path]:
+    """The files a dataset version covers: events.csv and every table and layer in geodata/."""
+    geodata = data_dir / "geodata"
+    return [data_dir / "events.csv", *sorted(geodata.glob("*.csv")), *sorted(geodata.glob("*.geojson"))]
+
+
+def content_hash(data_dir: Path) -> str:
+    """Sixteen hex digits of the SHA-256 of the data files' names and bytes (what changes when any data does)."""
+    digest = hashlib.sha256()
+    for path in data_files(data_dir):
+        if path.exists():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def dataset_version(data_dir: Path) -> str:
+    """``git <commit> (sha256:…)`` when the data folder is a clean git checkout, else ``sha256:…``."""
+    content = f"sha256:{content_hash(data_dir)}"
+    try:
+        head = subprocess.run(["git", "-C", str(data_dir), "rev-parse", "--show-toplevel", "--short=12", "HEAD"],
+                              capture_output=True, text=True, timeout=5)
+        dirty = subprocess.run(["git", "-C", str(data_dir), "status", "--porcelain", "--", "events.csv", "geodata"],
+                               capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return content
+    lines = head.stdout.split()
+    # Only the checkout's own data: a copy inside some other repository (a venv in a checkout) is not its commit.
+    if (head.returncode == 0 and len(lines) == 2 and Path(lines[0]).resolve() == Path(data_dir).resolve()
+            and dirty.returncode == 0 and not dirty.stdout.strip()):
+        return f"git {lines[1]} ({content})"
+    return content
+
+
+def reference() -> str:
+    """Author, title and release: the part every citation of the atlas starts with."""
+    return f"{AUTHOR}, {TITLE} (release {__version__})"
+
+
+def view_citation(day: str, data_version: str, link: str, accessed: str) -> str:
+    """The citation of one view (the cite-this-view bundle's README)."""
+    return (f'{reference()}, "The situation on {day}" (map and data view), dataset version {data_version}, '
+            f"accessed {accessed}, {link}")
+
+
+def dataset_citation(data_version: str, accessed: str) -> str:
+    """The citation of the whole dataset (the exported dataset's README)."""
+    return f"{reference()}, dataset version {data_version}, accessed {accessed}"
+
+
+def _quoted(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def cff_text() -> str:
+    """The text of CITATION.cff (Citation File Format 1.2.0)."""
+    lines = [
+        "# Generated by dashboard/core/citation.py (a test proves this file equals its output).",
+        "cff-version: 1.2.0",
+        f"message: {_quoted(MESSAGE)}",
+        "type: dataset",
+        f"title: {_quoted(TITLE)}",
+        "authors:",
+        f"  - name: {_quoted(AUTHOR)}",
+        f"version: {_quoted(__version__)}",
+        f"license: {LICENSE}",
+        f"abstract: {_quoted(ABSTRACT)}",
+        "keywords:",
+        *[f"  - {_quoted(k)}" for k in KEYWORDS],
+    ]
+    return "\n".join(lines) + "\n"

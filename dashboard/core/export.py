@@ -5,20 +5,18 @@ and a GIF timelapse. The app and the CLI both call these; nothing here needs a n
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import subprocess
 import zipfile
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 
 from PIL import Image
 
 from .atlas import SOURCE_FIELDS, Atlas
+from .citation import dataset_version, view_citation
 from .permalink import ViewState, encode
 from .query import State, state_on
 from .registry import data_layers as _data_layers
@@ -47,28 +45,6 @@ def user_part(atlas: Atlas, view: ViewState, user):
 def data_layers(options: MapOptions) -> tuple[str, ...]:
     """The core layers behind the view's layer choice, in drawing order, without repeats."""
     return _data_layers(options.layers)
-
-
-def dataset_version(data_dir: Path) -> str:
-    """``git <commit>`` when the data folder is a clean git checkout, else a content hash of the data files."""
-    digest = hashlib.sha256()
-    files = [data_dir / "events.csv", *sorted((data_dir / "geodata").glob("*.csv")),
-             *sorted((data_dir / "geodata").glob("*.geojson"))]
-    for path in files:
-        if path.exists():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    content = f"sha256:{digest.hexdigest()[:16]}"
-    try:
-        head = subprocess.run(["git", "-C", str(data_dir), "rev-parse", "--short=12", "HEAD"], capture_output=True,
-                              text=True, timeout=5)
-        dirty = subprocess.run(["git", "-C", str(data_dir), "status", "--porcelain", "--", "events.csv", "geodata"],
-                               capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return content
-    if head.returncode == 0 and dirty.returncode == 0 and not dirty.stdout.strip():
-        return f"git {head.stdout.strip()} ({content})"
-    return content
 
 
 def permalink(view: ViewState, app_url: str = DEFAULT_APP_URL) -> str:
@@ -106,9 +82,8 @@ def sources_csv(sources: list[dict]) -> str:
 
 
 def citation(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL) -> str:
-    version = dataset_version(atlas.data_dir)
-    return (f'{TITLE}, "The situation on {view.day}" (map and data view), dataset version {version}, '
-            f"accessed {date.today().isoformat()}, {permalink(view, app_url)}")
+    """How to cite this view (from core.citation, like CITATION.cff and the dataset's README)."""
+    return view_citation(view.day, dataset_version(atlas.data_dir), permalink(view, app_url), date.today().isoformat())
 
 
 def export_zip(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import describe as d
 from . import palette, vocab
-from .citation import date_label, kind_label
+from .source_labels import date_label, kind_label
 from .tables import Column, choice, parse_bool, safe_url, text
 
 if TYPE_CHECKING:

@@ -27,12 +27,12 @@ from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
 from .atlas import Atlas  # noqa: E402
-from .citation import date_label  # noqa: E402
 from .describe import place_name  # noqa: E402
 from .geojson import read_feature_collection  # noqa: E402
 from .palette import CONTROLLER_COLOURS, CORRIDOR_STYLES, EVENT_COLOURS, PEACEKEEPING_COLOUR, legend  # noqa: E402
 from .query import State  # noqa: E402
 from .registry import data_layers  # noqa: E402
+from .source_labels import date_label  # noqa: E402
 from .view import LABELLED_KINDS, MapOptions, filter_events, peacekeeping_zones, winding_down  # noqa: E402
 
 TITLE = "Karabakh Conflict Atlas"

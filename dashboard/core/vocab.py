@@ -27,6 +27,3 @@ The parties are Azerbaijan, Armenia and the Nagorno-Karabakh authorities; for a 
 kind is that of the originating outlet named in ``outlet``."""
 PARTY_SOURCE_KINDS = ("party_official", "party_media")
 INCIDENT_TYPES = ("clash", "shelling", "strike", "capture", "incursion", "shooting", "detention")
-
-# The four GeoJSON layers, in drawing order (bottom first).
-LAYERS = ("control_zones", "lachin_corridor", "peacekeeper_posts", "border_incidents")

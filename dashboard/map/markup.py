@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
-from ..core.citation import date_label, kind_label
 from ..core.palette import LEGEND_SECTIONS, LegendRow, legend
+from ..core.source_labels import date_label, kind_label
 from ..core.tables import safe_url
 
 

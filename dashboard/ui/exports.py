@@ -18,6 +18,7 @@ FORMATS = {  # key -> (label, file extension, mime type)
     "geojson": ("GeoJSON of what is visible", "geojson", "application/geo+json"),
     "csv": ("CSV of the visible events", "csv", "text/csv"),
     "zip": ("Cite this view (zip: PNG, data, sources, citation)", "zip", "application/zip"),
+    "dataset": ("Whole dataset (zip: GeoPackage, CSV, GeoJSON, datapackage.json)", "zip", "application/zip"),
 }
 
 
@@ -30,6 +31,11 @@ def _make(atlas: Atlas, view: ViewState, fmt: str, progress, user) -> bytes:
         return export.export_geojson(atlas, view, user=user).encode("utf-8")
     if fmt == "csv":
         return export.export_csv(atlas, view, user=user).encode("utf-8")
+    if fmt == "dataset":  # the whole atlas, not the view: what `python -m dashboard export-dataset` writes
+        from ..core.dataset_files import dataset_zip
+
+        steps = iter(range(1, 100))
+        return dataset_zip(atlas, lambda what: progress(min(next(steps) / 12, 1.0), what))
     return export.export_zip(atlas, view, app_url(), progress=progress, user=user)
 
 
@@ -40,6 +46,10 @@ def app_url() -> str:
     except Exception:  # no request context (tests, bare mode)
         host = None
     return f"http://{host}/" if host else export.DEFAULT_APP_URL
+
+
+def _file_name(fmt: str, day: str, ext: str) -> str:
+    return f"karabakh-atlas-dataset.{ext}" if fmt == "dataset" else f"karabakh-atlas-{day}.{ext}"
 
 
 def panel(atlas: Atlas, view: ViewState, user=None) -> None:
@@ -61,7 +71,7 @@ def panel(atlas: Atlas, view: ViewState, user=None) -> None:
             status.update(label=f"{FORMATS[fmt][0]} ready", state="complete")
     if key in ready:
         _, ext, mime = FORMATS[fmt]
-        st.download_button(L.EXPORT_DOWNLOAD.label, ready[key], file_name=f"karabakh-atlas-{view.day}.{ext}",
+        st.download_button(L.EXPORT_DOWNLOAD.label, ready[key], file_name=_file_name(fmt, view.day, ext),
                            mime=mime, key=L.EXPORT_DOWNLOAD.key, width="stretch")
     else:
         st.caption("Exports show exactly this view: date, layers, event window and filters.")

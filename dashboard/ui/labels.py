@@ -54,7 +54,8 @@ NOTICE_PREFIX = "Some link parameters were ignored"
 
 # Export and upload (sidebar).
 EXPORT_HEADER = "Export this view"
-EXPORT_FORMAT = Widget("export_format", "Format", "Every export shows this date, these layers, window and filters.")
+EXPORT_FORMAT = Widget("export_format", "Format", "Every export shows this date, these layers, window and filters; "
+                       "the whole dataset is every table of the atlas (see README).")
 EXPORT_PREPARE = Widget("export_prepare", "Prepare file", "PNG and zip take a second or two; progress is shown.")
 EXPORT_DOWNLOAD = Widget("export_download", "Download")
 UPLOAD_HEADER = "Your events"

@@ -126,6 +126,13 @@
       return div;
     };
     legend.addTo(map);
+    map.on("popupopen", function (e) {  // on a narrow map (a phone) a popup keeps to the map's width
+      var room = map.getSize().x - 50;
+      if (room < 360 && e.popup.options.maxWidth !== Math.max(160, room)) {
+        e.popup.options.maxWidth = Math.max(160, room);
+        e.popup.update();
+      }
+    });
     map.attributionControl.addAttribution(options.attribution);
   };
 

@@ -1,0 +1,23 @@
+import pytest
+
+from dashboard.core import vocab
+from dashboard.core.source_labels import KIND_LABELS, date_label, kind_label
+
+
+@pytest.mark.parametrize(
+    ("source", "label"),
+    [
+        ({"published": "2020-10-03", "accessed": "2026-11-21"}, "2020-10-03"),
+        ({"published": None, "accessed": "2026-11-21"}, "accessed 2026-11-21"),
+        ({"published": "", "accessed": ""}, ""),
+        ({}, ""),
+    ],
+)
+def test_date_label_never_passes_a_reading_day_off_as_a_publication_date(source, label):
+    assert date_label(source) == label
+
+
+def test_every_source_kind_has_words_for_readers():
+    assert set(KIND_LABELS) == set(vocab.SOURCE_KINDS)
+    assert kind_label({"source_kind": "party_official"}) == "party's official statement"
+    assert kind_label({}) == ""
