@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -222,3 +222,17 @@ def describe_incident(atlas: Atlas, row: Mapping, names: str) -> Description:
         ("Azerbaijani side", get("claim_az")), ("Armenian side", get("claim_arm")), ("Casualties", casualties),
         ("Location precision", get("geo_precision")), ("Incident id", get("id")),
     ])
+
+
+def describer(layer: str, title: Callable[[Mapping], str], fields: tuple[tuple[str, str], ...] = ()):
+    """A describer for a simple layer: a title from the row, then ``(label, column)`` facts, validity, id.
+
+    What a new layer's registry entry uses unless it needs a describer of its own (docs/LAYERS.md).
+    """
+    def describe(atlas: Atlas, row: Mapping, names: str) -> Description:
+        get = row.get
+        pairs = [(label, get(column)) for label, column in fields]
+        pairs += [("Valid", period(get("valid_from"), clean(get("valid_to")))), ("Feature id", get("id"))]
+        return _layer_description(atlas, layer, row, title(row), pairs)
+
+    return describe

@@ -137,13 +137,24 @@ register(LayerDef("user_events", "Your events", describe=d.describe_user_event, 
 register(LayerDef("places", "Place names", describe=d.describe_place, style=_place_style, style_props=("kind",),
                   marker="div", id_column="place_id", geojson=False, view_key="places"))
 
-VIEW_LAYERS: tuple[tuple[str, str], ...] = (
-    ("zones", "Control zones"), ("peacekeeping", "Peacekeeping zone"), ("corridor", "Lachin corridor"),
-    ("posts", "Peacekeeper posts"), ("incidents", "Border incidents"), ("events", "Events"),
-    ("places", "Place names"),
-)
-"""The toggles (permalink key, title), bottom first; ``peacekeeping`` is drawn from the control zones."""
 DERIVED_VIEWS = {"peacekeeping": "control_zones"}
+"""Toggles drawn from another layer's features: the peacekeeping zone is the outline of some control zones."""
+DERIVED_TITLES = {"peacekeeping": "Peacekeeping zone"}
+
+
+def view_layers() -> tuple[tuple[str, str], ...]:
+    """The toggles (permalink key, title), bottom first: each layer's, and a derived one after its source."""
+    out: list[tuple[str, str]] = []
+    for layer in LAYERS.values():
+        if layer.view_key:
+            out.append((layer.view_key, layer.title))
+        out += [(view, DERIVED_TITLES[view]) for view, key in DERIVED_VIEWS.items() if key == layer.key]
+    events_last = sorted(out, key=lambda kv: kv[0] == "places")  # place names are drawn on top of everything
+    return tuple(events_last)
+
+
+VIEW_LAYERS = view_layers()
+"""The toggles as registered when the package loads (what the sidebar and permalinks offer)."""
 
 
 def geojson_layers() -> list[LayerDef]:

@@ -26,6 +26,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
+from . import registry  # noqa: E402
 from .atlas import Atlas  # noqa: E402
 from .describe import place_name  # noqa: E402
 from .geojson import read_feature_collection  # noqa: E402
@@ -158,8 +159,65 @@ def _legend_handles(options: MapOptions) -> list:
     return handles
 
 
-def _draw_map(ax, atlas: Atlas, state: State, options: MapOptions) -> None:
-    layers = set(options.layers)
+def _draw_zones(ax, frame, zorder: int) -> None:
+    confirmed = (frame["claim_status"].fillna("confirmed") == "confirmed").to_numpy()
+    colours = [CONTROLLER_COLOURS.get(c, "#999") for c in frame["controller"]]
+    _fill(ax, frame.geometry[confirmed], zorder, facecolor=[c for c, ok in zip(colours, confirmed, strict=True) if ok],
+          edgecolor="white", linewidth=0.4, alpha=0.55)
+    _fill(ax, frame.geometry[~confirmed], zorder,
+          facecolor=[c for c, ok in zip(colours, confirmed, strict=True) if not ok], alpha=0.3, linewidth=0)
+    _fill(ax, frame.geometry[~confirmed], zorder + 1, facecolor="none", edgecolor="#333", hatch="///", linewidth=0)
+
+
+def _draw_corridor(ax, frame, zorder: int) -> None:
+    for _, c in frame.iterrows():
+        colour, dash = CORRIDOR_STYLES.get(c["status"], ("#000", None))
+        if c["kind"] == "zone":
+            _fill(ax, [c.geometry], zorder, facecolor=colour, alpha=0.15, edgecolor=colour, linewidth=1)
+        else:
+            _lines(ax, [c.geometry], zorder + 1, colors=colour, linewidths=3, linestyles=_dash(dash))
+
+
+def _draw_posts(ax, frame, zorder: int) -> None:
+    ax.scatter(frame.geometry.x, frame.geometry.y, marker="^", s=50, color="#222", edgecolor="white",
+               linewidth=0.6, zorder=zorder)
+    for (x, y), n in frame.groupby([frame.geometry.x, frame.geometry.y]).size().items():
+        if n > 1:
+            ax.text(x + 0.015, y - 0.02, f"{n} posts", fontsize=7, color="#222", zorder=zorder)
+
+
+def _draw_incidents(ax, frame, zorder: int) -> None:
+    ax.scatter(frame.geometry.x, frame.geometry.y, marker="D", s=40, facecolor="none", edgecolor="#222222",
+               linewidth=1.5, zorder=zorder)
+
+
+def _draw_events(ax, frame, zorder: int) -> None:
+    colours = [EVENT_COLOURS.get(t, "#7F7F7F") for t in frame["event_type"]]
+    confirmed = (frame["claim_status"] == "confirmed").to_numpy()
+    face = [c if ok else "white" for c, ok in zip(colours, confirmed, strict=True)]
+    edge = ["#222" if ok else c for c, ok in zip(colours, confirmed, strict=True)]
+    ax.scatter(frame["lon"], frame["lat"], s=28, c=face, edgecolors=edge, linewidths=1.2, zorder=zorder)
+
+
+def _draw_any(ax, frame, zorder: int, style) -> None:
+    """A layer with no drawer of its own: its registry style's colours, by geometry type."""
+    for (_, row), geom in zip(frame.iterrows(), frame.geometry, strict=True):
+        look = style(row.to_dict()) if style else {}
+        colour = look.get("fillColor") or look.get("color") or "#555555"
+        if geom.geom_type in ("Polygon", "MultiPolygon"):
+            _fill(ax, [geom], zorder, facecolor=colour, alpha=0.35, edgecolor=look.get("color", colour), linewidth=1)
+        elif geom.geom_type in ("LineString", "MultiLineString"):
+            _lines(ax, [geom], zorder, colors=look.get("color", colour), linewidths=2)
+        else:
+            ax.scatter([geom.x], [geom.y], s=30, color=colour, edgecolor="#222", zorder=zorder)
+
+
+DRAWERS = {"control_zones": _draw_zones, "lachin_corridor": _draw_corridor, "peacekeeper_posts": _draw_posts,
+           "border_incidents": _draw_incidents, "events": _draw_events}
+"""How the PNG draws each layer (any other registered layer: ``_draw_any`` from its registry style)."""
+
+
+def _draw_background(ax, atlas: Atlas) -> None:
     geodata = atlas.data_dir / "geodata"
     countries = _read(geodata / "countries.geojson")
     if countries is not None:
@@ -168,59 +226,36 @@ def _draw_map(ax, atlas: Atlas, state: State, options: MapOptions) -> None:
     if outline is not None:
         _lines(ax, outline.geometry, 2, colors="#555", linewidths=0.8, linestyles=(0, (4, 3)))
 
-    zones = state.layers["control_zones"]
-    if "zones" in layers and len(zones):
-        confirmed = (zones["claim_status"].fillna("confirmed") == "confirmed").to_numpy()
-        colours = [CONTROLLER_COLOURS.get(c, "#999") for c in zones["controller"]]
-        _fill(ax, zones.geometry[confirmed], 3, facecolor=[c for c, ok in zip(colours, confirmed, strict=True) if ok],
-              edgecolor="white", linewidth=0.4, alpha=0.55)
-        _fill(ax, zones.geometry[~confirmed], 3,
-              facecolor=[c for c, ok in zip(colours, confirmed, strict=True) if not ok], alpha=0.3, linewidth=0)
-        _fill(ax, zones.geometry[~confirmed], 4, facecolor="none", edgecolor="#333", hatch="///", linewidth=0)
-    if "peacekeeping" in layers and len(zones):
-        pk = peacekeeping_zones(zones)
-        if len(pk):
-            thin = winding_down(pk)
-            _lines(ax, [pk.union_all().boundary], 5, colors=PEACEKEEPING_COLOUR, linewidths=1.2 if thin else 2,
-                   linestyles=":" if thin else "--")
 
-    corridor = state.layers["lachin_corridor"]
-    if "corridor" in layers and len(corridor):
-        for _, c in corridor.iterrows():
-            colour, dash = CORRIDOR_STYLES.get(c["status"], ("#000", None))
-            if c["kind"] == "zone":
-                _fill(ax, [c.geometry], 6, facecolor=colour, alpha=0.15, edgecolor=colour, linewidth=1)
-            else:
-                _lines(ax, [c.geometry], 7, colors=colour, linewidths=3, linestyles=_dash(dash))
+def _draw_places(ax, atlas: Atlas, names: str, zorder: int) -> None:
+    places = atlas.places[atlas.places["kind"].isin(LABELLED_KINDS)]
+    x0, y0, x1, y1 = EXTENT
+    inside = places[places["lon"].between(x0, x1) & places["lat"].between(y0, y1)]
+    ax.scatter(inside["lon"], inside["lat"], s=5, color="#333", zorder=zorder)
+    for _, p in inside.iterrows():
+        ax.text(p["lon"] + 0.012, p["lat"] + 0.006, place_name(p.to_dict(), names), fontsize=7,
+                color="#222", zorder=zorder, clip_on=True)
 
-    if "places" in layers:
-        places = atlas.places[atlas.places["kind"].isin(LABELLED_KINDS)]
-        x0, y0, x1, y1 = EXTENT
-        inside = places[places["lon"].between(x0, x1) & places["lat"].between(y0, y1)]
-        ax.scatter(inside["lon"], inside["lat"], s=5, color="#333", zorder=8)
-        for _, p in inside.iterrows():
-            ax.text(p["lon"] + 0.012, p["lat"] + 0.006, place_name(p.to_dict(), options.names), fontsize=7,
-                    color="#222", zorder=8, clip_on=True)
 
-    posts = state.layers["peacekeeper_posts"]
-    if "posts" in layers and len(posts):
-        ax.scatter(posts.geometry.x, posts.geometry.y, marker="^", s=50, color="#222", edgecolor="white",
-                   linewidth=0.6, zorder=9)
-        for (x, y), n in posts.groupby([posts.geometry.x, posts.geometry.y]).size().items():
-            if n > 1:
-                ax.text(x + 0.015, y - 0.02, f"{n} posts", fontsize=7, color="#222", zorder=9)
-    incidents = state.layers["border_incidents"]
-    if "incidents" in layers and len(incidents):
-        ax.scatter(incidents.geometry.x, incidents.geometry.y, marker="D", s=40, facecolor="none",
-                   edgecolor="#222222", linewidth=1.5, zorder=10)
-    if "events" in layers:
-        events = filter_events(state.events, options)
-        if len(events):
-            colours = [EVENT_COLOURS.get(t, "#7F7F7F") for t in events["event_type"]]
-            confirmed = (events["claim_status"] == "confirmed").to_numpy()
-            face = [c if ok else "white" for c, ok in zip(colours, confirmed, strict=True)]
-            edge = ["#222" if ok else c for c, ok in zip(colours, confirmed, strict=True)]
-            ax.scatter(events["lon"], events["lat"], s=28, c=face, edgecolors=edge, linewidths=1.2, zorder=11)
+def _draw_map(ax, atlas: Atlas, state: State, options: MapOptions) -> None:
+    """The layers in registry order over the background; the peacekeeping outline over the zones."""
+    layers = set(options.layers)
+    _draw_background(ax, atlas)
+    frames = {**state.layers, "events": filter_events(state.events, options)}
+    zorder = 3
+    for spec in registry.LAYERS.values():
+        frame = frames.get(spec.key)
+        if frame is not None and spec.view_key in layers and len(frame):
+            DRAWERS.get(spec.key, lambda a, f, z, s=spec.style: _draw_any(a, f, z, s))(ax, frame, zorder)
+        if spec.key == "control_zones" and "peacekeeping" in layers:
+            pk = peacekeeping_zones(frames["control_zones"])
+            if len(pk):
+                thin = winding_down(pk)
+                _lines(ax, [pk.union_all().boundary], zorder + 2, colors=PEACEKEEPING_COLOUR,
+                       linewidths=1.2 if thin else 2, linestyles=":" if thin else "--")
+        if spec.key == "lachin_corridor" and "places" in layers:  # labels over areas and roads, under points
+            _draw_places(ax, atlas, options.names, zorder + 2)
+        zorder += 3
 
 
 DEFAULT_OPTIONS = MapOptions()
