@@ -25,7 +25,6 @@ from .snapshot import events_csv, safe_cell, state_geojson
 from .view import MapOptions, filter_events
 
 DEFAULT_APP_URL = "http://localhost:8501/"
-SOURCE_COLUMNS = SOURCE_FIELDS
 
 
 def view_state(atlas: Atlas, view: ViewState) -> State:
@@ -75,9 +74,9 @@ def export_csv(atlas: Atlas, view: ViewState, user=None) -> str:
 def sources_csv(sources: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(SOURCE_COLUMNS)
+    writer.writerow(SOURCE_FIELDS)
     for s in sources:
-        writer.writerow([safe_cell(s.get(c)) for c in SOURCE_COLUMNS])
+        writer.writerow([safe_cell(s.get(c)) for c in SOURCE_FIELDS])
     return out.getvalue()
 
 

@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date
 
-from . import registry
+from . import registry, tables
 from .timemodel import EventWindow
 from .view import BASEMAPS, DEFAULT_BASEMAP, DEFAULT_LAYERS, DEFAULT_NAMES, LAYER_KEYS, NAME_MODES, MapOptions
 from .vocab import CLAIM_STATUSES, EVENT_TYPES
@@ -142,8 +141,8 @@ def _choices(name: str, raw, allowed: Iterable[str], notices: list[str]) -> tupl
 
 def _date(text: str) -> str | None:
     try:
-        return date.fromisoformat(text).isoformat() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
-    except ValueError:
+        return tables.parse_date(text)  # the data contract's one date rule
+    except tables.Invalid:
         return None
 
 

@@ -46,6 +46,11 @@ def change_days(frames: Iterable[pd.DataFrame]) -> list[str]:
     return sorted(days)
 
 
+def valid_to_after(last_day: str) -> str:
+    """The exclusive ``valid_to`` of something that lasted up to and including ``last_day``."""
+    return shift(last_day, 1)
+
+
 def shift(day: str, days: int) -> str:
     return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
 

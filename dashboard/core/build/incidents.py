@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shapely.geometry import Point
 
-from ..timemodel import shift
+from ..timemodel import valid_to_after
 from .geometry import collection, feature
 
 NOTE = "Each incident is visible from its first day to its last day (valid_to is the day after)."
@@ -16,7 +16,8 @@ def build_incidents(rows: list[dict]):
     """Return a FeatureCollection."""
     features = []
     for r in sorted(rows, key=lambda r: (r["date"], r["incident_id"])):
-        props = {"id": r["incident_id"], "valid_from": r["date"], "valid_to": shift(r["date_end"] or r["date"], 1),
+        last = r["date_end"] or r["date"]
+        props = {"id": r["incident_id"], "valid_from": r["date"], "valid_to": valid_to_after(last),
                  **{f: r.get(f) for f in FIELDS}, "source_ids": list(r["source_ids"])}
         features.append(feature(props, Point(round(r["lon"], 5), round(r["lat"], 5))))
     return collection("border_incidents", features, NOTE)

@@ -18,6 +18,7 @@ import numpy as np
 import shapely
 
 from ..problems import Problem
+from ..timemodel import is_visible
 from .geometry import SETTLEMENT_KINDS, collection, feature, finish, project_points, voronoi_cells
 
 OUTLINE_REACH_M = 15_000
@@ -158,7 +159,7 @@ def apply_change(change: dict, places: list[dict], state: dict[str, CellState]) 
 
 def stage_on(stages: list[dict], day: str) -> dict | None:
     """The peacekeeping stage row in force on ``day`` (the latest one starting by then), if any."""
-    found = [s for s in stages if s["valid_from"] <= day < s["valid_to"]]
+    found = [s for s in stages if is_visible(s["valid_from"], s["valid_to"], day)]
     return max(found, key=lambda s: (s["valid_from"], s["_line"])) if found else None
 
 
