@@ -221,10 +221,10 @@ def test_the_legend_explains_every_style():
 
 
 def test_the_map_and_the_png_legends_are_the_same_rows():
-    from dashboard.core.render import _legend_handles  # noqa: PLC2701 - the PNG's legend, compared row by row
+    from dashboard.core.render import legend_handles  # the PNG legend, compared row by row
 
     rows = [r.label for section in palette.legend(MapOptions().layers).values() for r in section]
-    labels = [h.get_label().removeprefix("Lachin corridor: ") for h in _legend_handles(MapOptions())]
+    labels = [h.get_label().removeprefix("Lachin corridor: ") for h in legend_handles(MapOptions())]
     assert labels == rows
     for row in rows:
         assert markup.esc(row) in markup.legend_html()

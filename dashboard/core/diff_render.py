@@ -32,23 +32,17 @@ def direction_label(controller: str) -> str:
 
 
 def _draw(ax, atlas: Atlas, comparison: Comparison) -> None:
-    geodata = atlas.data_dir / "geodata"
-    countries = render._read(geodata / "countries.geojson")
-    if countries is not None:
-        render._fill(ax, countries.geometry, 1, facecolor="#f4f4f1", edgecolor="#8a8a8a", linewidth=0.8)
-    outline = render._read(geodata / "mapped_area.geojson")
-    if outline is not None:
-        render._lines(ax, outline.geometry, 2, colors="#555", linewidths=0.8, linestyles=(0, (4, 3)))
+    render.draw_background(ax, atlas)
     zones = atlas.layers["control_zones"]
     if len(zones):  # the territory on B, faded: the changed land is drawn over it
         now = zones[visible_mask(zones, comparison.day_to)]
-        render._fill(ax, now.geometry, 3, facecolor=[CONTROLLER_COLOURS.get(c, "#999") for c in now["controller"]],
+        render.fill(ax, now.geometry, 3, facecolor=[CONTROLLER_COLOURS.get(c, "#999") for c in now["controller"]],
                      alpha=FADED_ALPHA, edgecolor="#bbb", linewidth=0.3)
     for area in comparison.areas:
         colour = CONTROLLER_COLOURS[area.to_controller]
-        render._fill(ax, [area.geometry], 4, facecolor=colour, alpha=CHANGED_ALPHA, edgecolor="#222", linewidth=0.6)
+        render.fill(ax, [area.geometry], 4, facecolor=colour, alpha=CHANGED_ALPHA, edgecolor="#222", linewidth=0.6)
         if area.claim_status != "confirmed":
-            render._fill(ax, [area.geometry], 5, facecolor="none", edgecolor="#111", hatch="///", linewidth=0)
+            render.fill(ax, [area.geometry], 5, facecolor="none", edgecolor="#111", hatch="///", linewidth=0)
 
 
 def _side_text(comparison: Comparison) -> str:
@@ -91,10 +85,10 @@ def render_comparison_png(atlas: Atlas, comparison: Comparison, picture: Picture
         ax.set_axis_off()
         ax.add_patch(Rectangle((0, 0), 1, 1, facecolor="none", edgecolor="#888", linewidth=0.8,
                                transform=ax.transAxes, zorder=50))
-        render._scale_bar(ax, mid)
-        render._north_arrow(ax)
-        fig.text(0.01, 0.965, f"{TITLE} — what changed hands between {render._long_date(a)} and "
-                 f"{render._long_date(b)}", fontsize=16, fontweight="bold", va="center")
+        render.scale_bar(ax, mid)
+        render.north_arrow(ax)
+        fig.text(0.01, 0.965, f"{TITLE} — what changed hands between {render.long_date(a)} and "
+                 f"{render.long_date(b)}", fontsize=16, fontweight="bold", va="center")
         fig.text(0.01, 0.93, AREA_METHOD.split(" (")[0] + ".", fontsize=9, color="#333", va="center")
         handles = [Patch(facecolor=CONTROLLER_COLOURS[c], alpha=CHANGED_ALPHA, edgecolor="#222",
                          label=direction_label(c)) for c in CONTROLLERS]

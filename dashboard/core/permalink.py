@@ -146,6 +146,91 @@ def _date(text: str) -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class _Bounds:
+    """What a link's values are checked against."""
+
+    first_day: str
+    last_day: str
+    defaults: ViewState
+    actors: frozenset[str] | None
+
+    def outside(self, day: str) -> bool:
+        return not self.first_day <= day <= self.last_day
+
+    @property
+    def range_text(self) -> str:
+        return f"({self.first_day} to {self.last_day})"
+
+
+def _decode_date(text: str, b: _Bounds) -> tuple[dict, str | None]:
+    day = _date(text)
+    if day is None:
+        return {}, f"date: {text!r} is not a date (YYYY-MM-DD); showing {b.defaults.day}"
+    if b.outside(day):
+        return {}, f"date: {day} is outside the atlas {b.range_text}; showing {b.defaults.day}"
+    return {"day": day}, None
+
+
+def _decode_window(text: str, b: _Bounds) -> tuple[dict, str | None]:
+    m = _WINDOW_RE.match(text)
+    since = _date(m.group(3)) if m and m.group(3) else None
+    if not m or (m.group(2) and not 1 <= int(m.group(2)) <= MAX_WINDOW_DAYS) or (m.group(3) and since is None):
+        return {}, f"window: {text!r} is not 'all', 'last-N' (N days) or 'since-YYYY-MM-DD'"
+    if since is not None and b.outside(since):
+        return {}, f"window: {since} is outside the atlas {b.range_text}"
+    return {"window": text}, None
+
+
+def _decode_view(text: str, b: _Bounds) -> tuple[dict, str | None]:
+    view = _view(text)
+    return ({}, f"view: {text!r} is not 'lat,lon,zoom'") if view is None else ({"view": view}, None)
+
+
+def _decode_selection(text: str, b: _Bounds) -> tuple[dict, str | None]:
+    m = _SEL_RE.match(text)
+    if not m or m.group(1) not in _selectable():
+        return {}, f"sel: {text!r} is not 'layer:feature-id'"
+    return {"selected": text}, None
+
+
+def _decode_compare(text: str, b: _Bounds) -> tuple[dict, str | None]:
+    parts = text.split("..")
+    days = [_date(p.strip()) for p in parts] if len(parts) == 2 else [None]
+    if None in days:
+        return {}, f"compare: {text!r} is not 'YYYY-MM-DD..YYYY-MM-DD'"
+    if any(b.outside(d) for d in days):
+        return {}, f"compare: {text!r} is outside the atlas {b.range_text}"
+    return {"compare": (days[0], days[1])}, None
+
+
+def _one_of(field: str, allowed) -> object:
+    def decode_choice(text: str, b: _Bounds) -> tuple[dict, str | None]:
+        if text in allowed:
+            return {field: text}, None
+        return {}, f"{field}: {text!r} is not one of {', '.join(allowed)}"
+
+    return decode_choice
+
+
+SINGLE_VALUED = {"date": _decode_date, "names": _one_of("names", NAME_MODES), "basemap": _one_of("basemap", BASEMAPS),
+                 "window": _decode_window, "view": _decode_view, "sel": _decode_selection, "compare": _decode_compare}
+"""Parameters with one value (the last one given wins) and how each is checked."""
+LISTS = {"layers": ("layers", LAYER_KEYS), "types": ("event_types", EVENT_TYPES), "claims": ("claims", CLAIM_STATUSES)}
+
+
+def _decode_actors(values: list[str], known: frozenset[str] | None, notices: list[str]) -> dict:
+    if not values:
+        return {}
+    if values == ["none"]:
+        return {"actors": ()}
+    bad = [a for a in values if known is not None and a not in known]
+    if bad:
+        notices.append(f"actor: ignored unknown actor(s) {', '.join(repr(x) for x in bad)}")
+    good = tuple(dict.fromkeys(a for a in values if a not in bad))
+    return {"actors": good} if good else {}
+
+
 def decode(
     params: Mapping[str, object],
     defaults: ViewState,
@@ -155,92 +240,24 @@ def decode(
     actors: Iterable[str] | None = None,
 ) -> tuple[ViewState, list[str]]:
     """The state a link describes, starting from ``defaults``, and a notice per ignored parameter."""
-    notices: list[str] = []
-    state = defaults
-    for key in params:
-        if key not in PARAMS and key not in IGNORED_PARAMS:
-            notices.append(f"unknown parameter {key!r} ignored")
-
-    text = _last(params.get("date"))
-    if text is not None:
-        day = _date(text)
-        if day is None:
-            notices.append(f"date: {text!r} is not a date (YYYY-MM-DD); showing {defaults.day}")
-        elif not first_day <= day <= last_day:
-            notices.append(f"date: {day} is outside the atlas ({first_day} to {last_day}); showing {defaults.day}")
-        else:
-            state = replace(state, day=day)
-
-    layers = _choices("layers", params.get("layers"), LAYER_KEYS, notices)
-    if layers is not None:
-        state = replace(state, layers=layers)
-    types = _choices("types", params.get("types"), EVENT_TYPES, notices)
-    if types is not None:
-        state = replace(state, event_types=types)
-    claims = _choices("claims", params.get("claims"), CLAIM_STATUSES, notices)
-    if claims is not None:
-        state = replace(state, claims=claims)
-
-    actor_values = [v.strip() for v in _values(params.get("actor")) if v.strip()]
-    if actor_values:
-        if actor_values == ["none"]:
-            state = replace(state, actors=())
-        else:
-            known = None if actors is None else set(actors)
-            bad = [a for a in actor_values if known is not None and a not in known]
-            if bad:
-                notices.append(f"actor: ignored unknown actor(s) {', '.join(repr(b) for b in bad)}")
-            good = tuple(dict.fromkeys(a for a in actor_values if a not in bad))
-            if good:
-                state = replace(state, actors=good)
-
-    for key, allowed in (("names", NAME_MODES), ("basemap", BASEMAPS)):
+    notices = [f"unknown parameter {key!r} ignored" for key in params
+               if key not in PARAMS and key not in IGNORED_PARAMS]
+    bounds = _Bounds(first_day, last_day, defaults, None if actors is None else frozenset(actors))
+    changes: dict = {}
+    for key, (field, allowed) in LISTS.items():
+        chosen = _choices(key, params.get(key), allowed, notices)
+        if chosen is not None:
+            changes[field] = chosen
+    changes |= _decode_actors([v.strip() for v in _values(params.get("actor")) if v.strip()], bounds.actors, notices)
+    for key, check in SINGLE_VALUED.items():
         text = _last(params.get(key))
         if text is None:
             continue
-        if text in allowed:
-            state = replace(state, **{key: text})
-        else:
-            notices.append(f"{key}: {text!r} is not one of {', '.join(allowed)}")
-
-    text = _last(params.get("window"))
-    if text is not None:
-        m = _WINDOW_RE.match(text)
-        since = _date(m.group(3)) if m and m.group(3) else None
-        if not m or (m.group(2) and not 1 <= int(m.group(2)) <= MAX_WINDOW_DAYS) or (m.group(3) and since is None):
-            notices.append(f"window: {text!r} is not 'all', 'last-N' (N days) or 'since-YYYY-MM-DD'")
-        elif since is not None and not first_day <= since <= last_day:
-            notices.append(f"window: {since} is outside the atlas ({first_day} to {last_day})")
-        else:
-            state = replace(state, window=text)
-
-    text = _last(params.get("view"))
-    if text is not None:
-        view = _view(text)
-        if view is None:
-            notices.append(f"view: {text!r} is not 'lat,lon,zoom'")
-        else:
-            state = replace(state, view=view)
-
-    text = _last(params.get("sel"))
-    if text is not None:
-        m = _SEL_RE.match(text)
-        if not m or m.group(1) not in _selectable():
-            notices.append(f"sel: {text!r} is not 'layer:feature-id'")
-        else:
-            state = replace(state, selected=text)
-
-    text = _last(params.get("compare"))
-    if text is not None:
-        parts = text.split("..")
-        days = [_date(p.strip()) for p in parts] if len(parts) == 2 else [None]
-        if None in days:
-            notices.append(f"compare: {text!r} is not 'YYYY-MM-DD..YYYY-MM-DD'")
-        elif not all(first_day <= d <= last_day for d in days):
-            notices.append(f"compare: {text!r} is outside the atlas ({first_day} to {last_day})")
-        else:
-            state = replace(state, compare=(days[0], days[1]))
-    return state, notices
+        found, notice = check(text, bounds)
+        changes |= found
+        if notice:
+            notices.append(notice)
+    return replace(defaults, **changes), notices
 
 
 def _view(text: str) -> tuple[float, float, int] | None:

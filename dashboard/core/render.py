@@ -55,7 +55,7 @@ class Picture:
         return self.width / 100, self.height / 100
 
 
-def _read(path: Path) -> gpd.GeoDataFrame | None:
+def read_frame(path: Path) -> gpd.GeoDataFrame | None:
     doc = read_feature_collection(path)
     return None if doc is None else gpd.GeoDataFrame.from_features(doc["features"], crs="EPSG:4326")
 
@@ -73,14 +73,14 @@ def _polygon_path(geom) -> MplPath:
     return MplPath(np.concatenate(vertices), np.concatenate(codes))
 
 
-def _fill(ax, geoms, zorder: int, **style) -> None:
+def fill(ax, geoms, zorder: int, **style) -> None:
     """Draw polygons straight into the axes (geopandas' plot redraws the figure on every call)."""
     paths = [_polygon_path(g) for g in geoms if g is not None and not g.is_empty]
     if paths:
         ax.add_collection(PathCollection(paths, zorder=zorder, **style))
 
 
-def _lines(ax, geoms, zorder: int, **style) -> None:
+def lines(ax, geoms, zorder: int, **style) -> None:
     segments = []
     for geom in geoms:
         for part in shapely.get_parts(geom):
@@ -92,7 +92,7 @@ def _lines(ax, geoms, zorder: int, **style) -> None:
         ax.add_collection(LineCollection(segments, zorder=zorder, **style))
 
 
-def _dash(pattern: str | None):
+def dash(pattern: str | None):
     if not pattern:
         return "solid"
     return (0, tuple(float(x) for x in pattern.split()))
@@ -114,7 +114,7 @@ def visible_frames(atlas: Atlas, state: State, options: MapOptions) -> dict[str,
     return {key: frames[key] for key in data_layers(options.layers) if key in frames}
 
 
-def _scale_bar(ax, lat: float) -> None:
+def scale_bar(ax, lat: float) -> None:
     km_per_degree = 111.32 * math.cos(math.radians(lat))
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
@@ -127,7 +127,7 @@ def _scale_bar(ax, lat: float) -> None:
             zorder=31)
 
 
-def _north_arrow(ax) -> None:
+def north_arrow(ax) -> None:
     ax.annotate("N", xy=(0.965, 0.95), xytext=(0.965, 0.86), xycoords="axes fraction", ha="center",
                 va="center", fontsize=12, fontweight="bold",
                 arrowprops={"arrowstyle": "-|>", "color": "#111", "lw": 1.5}, zorder=30)
@@ -136,7 +136,7 @@ def _north_arrow(ax) -> None:
 _MARKERS = {"▲": "^", "◆": "D"}
 
 
-def _legend_handles(options: MapOptions) -> list:
+def legend_handles(options: MapOptions) -> list:
     """The legend rows of the chosen layers (``palette.legend``: the same rows as the map's legend)."""
     handles = []
     for section, rows in legend(options.layers).items():
@@ -145,10 +145,10 @@ def _legend_handles(options: MapOptions) -> list:
             if row.mark in ("fill", "outline"):
                 handles.append(Patch(facecolor="none" if row.mark == "outline" or row.hatched else row.colour,
                                      alpha=None if row.mark == "outline" else 0.55, edgecolor=row.edge,
-                                     linestyle=_dash(row.dash), hatch="///" if row.hatched else None,
+                                     linestyle=dash(row.dash), hatch="///" if row.hatched else None,
                                      linewidth=2 if row.mark == "outline" else 1, label=label))
             elif row.mark == "line":
-                handles.append(Line2D([], [], color=row.colour, linewidth=3, linestyle=_dash(row.dash), label=label))
+                handles.append(Line2D([], [], color=row.colour, linewidth=3, linestyle=dash(row.dash), label=label))
             elif row.mark == "glyph":
                 handles.append(Line2D([], [], marker=_MARKERS.get(row.glyph, "^"), linestyle="none",
                                       color=row.colour, label=label))
@@ -162,20 +162,20 @@ def _legend_handles(options: MapOptions) -> list:
 def _draw_zones(ax, frame, zorder: int) -> None:
     confirmed = (frame["claim_status"].fillna("confirmed") == "confirmed").to_numpy()
     colours = [CONTROLLER_COLOURS.get(c, "#999") for c in frame["controller"]]
-    _fill(ax, frame.geometry[confirmed], zorder, facecolor=[c for c, ok in zip(colours, confirmed, strict=True) if ok],
+    fill(ax, frame.geometry[confirmed], zorder, facecolor=[c for c, ok in zip(colours, confirmed, strict=True) if ok],
           edgecolor="white", linewidth=0.4, alpha=0.55)
-    _fill(ax, frame.geometry[~confirmed], zorder,
+    fill(ax, frame.geometry[~confirmed], zorder,
           facecolor=[c for c, ok in zip(colours, confirmed, strict=True) if not ok], alpha=0.3, linewidth=0)
-    _fill(ax, frame.geometry[~confirmed], zorder + 1, facecolor="none", edgecolor="#333", hatch="///", linewidth=0)
+    fill(ax, frame.geometry[~confirmed], zorder + 1, facecolor="none", edgecolor="#333", hatch="///", linewidth=0)
 
 
 def _draw_corridor(ax, frame, zorder: int) -> None:
     for _, c in frame.iterrows():
         colour, dash = CORRIDOR_STYLES.get(c["status"], ("#000", None))
         if c["kind"] == "zone":
-            _fill(ax, [c.geometry], zorder, facecolor=colour, alpha=0.15, edgecolor=colour, linewidth=1)
+            fill(ax, [c.geometry], zorder, facecolor=colour, alpha=0.15, edgecolor=colour, linewidth=1)
         else:
-            _lines(ax, [c.geometry], zorder + 1, colors=colour, linewidths=3, linestyles=_dash(dash))
+            lines(ax, [c.geometry], zorder + 1, colors=colour, linewidths=3, linestyles=dash(dash))
 
 
 def _draw_posts(ax, frame, zorder: int) -> None:
@@ -205,9 +205,9 @@ def _draw_any(ax, frame, zorder: int, style) -> None:
         look = style(row.to_dict()) if style else {}
         colour = look.get("fillColor") or look.get("color") or "#555555"
         if geom.geom_type in ("Polygon", "MultiPolygon"):
-            _fill(ax, [geom], zorder, facecolor=colour, alpha=0.35, edgecolor=look.get("color", colour), linewidth=1)
+            fill(ax, [geom], zorder, facecolor=colour, alpha=0.35, edgecolor=look.get("color", colour), linewidth=1)
         elif geom.geom_type in ("LineString", "MultiLineString"):
-            _lines(ax, [geom], zorder, colors=look.get("color", colour), linewidths=2)
+            lines(ax, [geom], zorder, colors=look.get("color", colour), linewidths=2)
         else:
             ax.scatter([geom.x], [geom.y], s=30, color=colour, edgecolor="#222", zorder=zorder)
 
@@ -217,14 +217,14 @@ DRAWERS = {"control_zones": _draw_zones, "lachin_corridor": _draw_corridor, "pea
 """How the PNG draws each layer (any other registered layer: ``_draw_any`` from its registry style)."""
 
 
-def _draw_background(ax, atlas: Atlas) -> None:
+def draw_background(ax, atlas: Atlas) -> None:
     geodata = atlas.data_dir / "geodata"
-    countries = _read(geodata / "countries.geojson")
+    countries = read_frame(geodata / "countries.geojson")
     if countries is not None:
-        _fill(ax, countries.geometry, 1, facecolor="#f4f4f1", edgecolor="#8a8a8a", linewidth=0.8)
-    outline = _read(geodata / "mapped_area.geojson")
+        fill(ax, countries.geometry, 1, facecolor="#f4f4f1", edgecolor="#8a8a8a", linewidth=0.8)
+    outline = read_frame(geodata / "mapped_area.geojson")
     if outline is not None:
-        _lines(ax, outline.geometry, 2, colors="#555", linewidths=0.8, linestyles=(0, (4, 3)))
+        lines(ax, outline.geometry, 2, colors="#555", linewidths=0.8, linestyles=(0, (4, 3)))
 
 
 def _draw_places(ax, atlas: Atlas, names: str, zorder: int) -> None:
@@ -240,7 +240,7 @@ def _draw_places(ax, atlas: Atlas, names: str, zorder: int) -> None:
 def _draw_map(ax, atlas: Atlas, state: State, options: MapOptions) -> None:
     """The layers in registry order over the background; the peacekeeping outline over the zones."""
     layers = set(options.layers)
-    _draw_background(ax, atlas)
+    draw_background(ax, atlas)
     frames = {**state.layers, "events": filter_events(state.events, options)}
     zorder = 3
     for spec in registry.LAYERS.values():
@@ -251,7 +251,7 @@ def _draw_map(ax, atlas: Atlas, state: State, options: MapOptions) -> None:
             pk = peacekeeping_zones(frames["control_zones"])
             if len(pk):
                 thin = winding_down(pk)
-                _lines(ax, [pk.union_all().boundary], zorder + 2, colors=PEACEKEEPING_COLOUR,
+                lines(ax, [pk.union_all().boundary], zorder + 2, colors=PEACEKEEPING_COLOUR,
                        linewidths=1.2 if thin else 2, linestyles=":" if thin else "--")
         if spec.key == "lachin_corridor" and "places" in layers:  # labels over areas and roads, under points
             _draw_places(ax, atlas, options.names, zorder + 2)
@@ -284,10 +284,10 @@ def render_png(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS
         ax.set_axis_off()
         ax.add_patch(Rectangle((0, 0), 1, 1, facecolor="none", edgecolor="#888", linewidth=0.8,
                                transform=ax.transAxes, zorder=50))
-        _scale_bar(ax, mid)
-        _north_arrow(ax)
+        scale_bar(ax, mid)
+        north_arrow(ax)
         day = state.day
-        fig.text(0.01, 0.965, f"{TITLE} — the situation on {_long_date(day)}", fontsize=17, fontweight="bold",
+        fig.text(0.01, 0.965, f"{TITLE} — the situation on {long_date(day)}", fontsize=17, fontweight="bold",
                  va="center")
         window = state.window
         fig.text(0.01, 0.93, f"Events shown: {window[0] if window[0] > '0001-01-01' else 'all'} to {window[1]}",
@@ -295,7 +295,7 @@ def render_png(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS
         ax.text(0.5, 0.975, day, transform=ax.transAxes, ha="center", va="top", fontsize=14, fontweight="bold",
                 bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "alpha": 0.9, "edgecolor": "#999"},
                 zorder=40)
-        handles = _legend_handles(options)
+        handles = legend_handles(options)
         if user_events is not None and len(user_events):
             handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="#bbb", markeredgecolor="#000",
                                   markeredgewidth=2.2, label=f"Your events ({len(user_events)})"))
@@ -318,7 +318,7 @@ def render_png(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS
         plt.close(fig)
 
 
-def _long_date(day: str) -> str:
+def long_date(day: str) -> str:
     from datetime import date
 
     d = date.fromisoformat(day)
