@@ -19,13 +19,13 @@ def test_empty_file_is_a_problem_not_a_crash():
 def test_undecodable_row_is_rejected_and_the_others_survive():
     data = b"id,text\n1,ok\n2,caf\xe9\n3,fine\n"
     table = read_csv(data, "latin.csv")
-    assert [row.get("id") for _, row in table.rows if "__invalid__" not in row] == ["1", "3"]
+    assert [row.get("id") for _, row in table.rows if not row.invalid] == ["1", "3"]
     assert [str(p) for p in table.problems] == ["latin.csv:3: row: not valid UTF-8 text (row rejected)"]
 
 
 def test_row_wider_than_header_is_rejected():
     table = read_csv("a,b\n1,2,3\n4,5\n", "w.csv")
-    assert table.rows[0][1] == {"__invalid__": "width"}
+    assert table.rows[0][1].invalid == "width"
     assert table.rows[1] == (3, {"a": "4", "b": "5"})
     assert "3 fields but the header has 2" in str(table.problems[0])
 

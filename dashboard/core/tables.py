@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from . import vocab
-from .csvfile import read_csv
+from .csvfile import TooLarge, read_csv
 from .problems import Problem, Report
 
 SOURCE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -198,7 +198,12 @@ def validate_table(
     if not path.exists():
         report.add(Problem(label, 0, "file", "file not found"))
         return []
-    return validate_rows(spec, read_csv(path, label), label, report, known_sources)
+    try:
+        table = read_csv(path, label)
+    except TooLarge as exc:  # refused whole: over a limit, or not a regular file
+        report.add(exc.problem)
+        return []
+    return validate_rows(spec, table, label, report, known_sources)
 
 
 def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sources: set[str] | None,
@@ -225,7 +230,7 @@ def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sour
     for i, (line, raw) in enumerate(table.rows):
         if progress is not None and i and i % 5_000 == 0:
             progress(i, len(table.rows))
-        if "__invalid__" in raw:  # already reported by the reader or the converter
+        if raw.invalid:  # already reported by the reader or the converter
             counter.rejected += 1
             continue
         rec, problems = parse_row(spec, raw, known_sources)
