@@ -22,6 +22,7 @@ from dashboard.core import changes
 from dashboard.core.atlas import default_data_dir, load_atlas
 from dashboard.ui import labels as L
 from dashboard.ui import mapview, panels, sidebar
+from dashboard.ui import notices as plain
 from dashboard.ui import state as S
 
 DATA_ENV = "KARABAKH_ATLAS_DATA"
@@ -73,10 +74,10 @@ def main() -> None:
     if assets_warning:
         st.warning(assets_warning)
     notices = st.session_state.pop(S.NOTICES, None)
-    if notices:
-        st.warning(f"{L.NOTICE_PREFIX}: " + "; ".join(notices))
+    if notices:  # they quote the link's keys and values: plain text, never Markdown
+        plain.warning(f"{L.NOTICE_PREFIX}: " + "; ".join(notices))
     if atlas.events.empty and all(layer.empty for layer in atlas.layers.values()):
-        st.info(f"No data in {atlas.data_dir}: run `python -m dashboard build`, or pass `-- --data DIR`.")
+        plain.info(f"No data in {atlas.data_dir}: run python -m dashboard build, or pass -- --data DIR.")
 
     sidebar.render(atlas)
     playing = bool(st.session_state.get(S.PLAYING, False))

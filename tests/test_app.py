@@ -1,6 +1,7 @@
 """The Streamlit app, driven by streamlit.testing (no browser): widgets, link, map arguments, side panel."""
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -106,12 +107,17 @@ def test_a_link_restores_the_view_and_the_link_follows_the_widgets(app):
     assert at.query_params["claims"] == "disputed"
 
 
+def shown(markdown: str) -> str:
+    """What Markdown made of escaped plain text shows (each backslash escape undone)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def test_invalid_link_parameters_are_ignored_with_a_visible_notice(app):
     at = app(date="2020-02-30", layers="zones,rivers", basemap="google")
     [warning] = at.warning
-    assert L.NOTICE_PREFIX in warning.value
+    assert L.NOTICE_PREFIX in shown(warning.value)
     for text in ("'2020-02-30' is not a date", "'rivers'", "basemap: 'google'"):
-        assert text in warning.value
+        assert text in shown(warning.value)
     assert at.slider(key=L.DAY.key).value == date(2020, 11, 10)
     assert [k for k in LAYER_KEYS if at.checkbox(key=L.LAYERS[k].key).value] == ["zones"]
     assert at.selectbox(key=L.BASEMAP.key).value == "none"
@@ -155,6 +161,33 @@ def test_a_click_on_the_map_shows_the_full_sources_in_the_side_panel(app):
             " — Outlet B, 2020-11-10") in panel
     assert at.query_params["sel"] == "control_zones:z-west-az"
     assert at.query_params["view"] == "39.6100,46.5500,9"
+
+
+HOSTILE_KEY = "![x](https://evil.invalid/t.png) [**Sign in again**](https://evil.invalid/login)"
+
+
+def test_a_hostile_link_parameter_is_quoted_as_plain_text(app):
+    at = app(date="2020-11-10", **{HOSTILE_KEY: "1"})
+    [warning] = at.warning
+    assert shown(warning.value) == f"{L.NOTICE_PREFIX}: unknown parameter {HOSTILE_KEY!r} ignored"
+    # no Markdown left: every punctuation character is escaped, so no link, image or emphasis can form
+    assert not re.search(r"(?<!\\)[\[\]()!*]", warning.value)
+
+
+@pytest.mark.parametrize("forged", [
+    {"center": {"lat": "abc", "lng": 46.5}, "zoom": 9},
+    {"center": {"lat": 39.5, "lng": 46.5}, "zoom": "x"},
+    {"center": ["not", "a", "dict"], "zoom": 9},
+    {"last_object_clicked_popup": {"ref": "events:e1"}},
+])
+def test_forged_map_values_are_ignored_with_a_notice_not_a_traceback(app, forged):
+    at = app(date="2020-11-12")
+    key = map_args(at)["key"]
+    at.session_state[key] = forged
+    at.run()
+    assert not at.exception
+    assert any(shown(w.value).startswith("map: ignored") for w in at.warning)
+    assert "view" not in at.query_params and "sel" not in at.query_params
 
 
 def test_a_permalink_selection_and_view_are_restored(app):

@@ -9,12 +9,15 @@ import geopandas as gpd
 import pandas as pd
 
 from . import tables
-from .layers import CRS, LAYER_SPECS, check_zone_overlaps, read_layer, with_none
+from .inputfile import Refused, read_json
+from .layers import CRS, LAYER_SPECS, check_zone_overlaps, read_layer, whole_numbers, with_none
 from .problems import Problem, Report
 from .timemodel import EventIndex
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SOURCE_FIELDS = ("source_id", "outlet", "title", "published", "url")
+BACKGROUND_LAYERS = ("countries", "mapped_area")
+INTEGER_COLUMNS = ("fatalities",)
 
 
 def default_data_dir() -> Path:
@@ -63,6 +66,7 @@ class Atlas:
 def _points(records: list[dict], columns: list[str]) -> gpd.GeoDataFrame:
     frame = pd.DataFrame(records, columns=columns + ["_line"])
     frame = with_none(frame, [c for c in columns if c not in ("lat", "lon")])
+    frame = whole_numbers(frame, [c for c in INTEGER_COLUMNS if c in columns])
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=CRS)
 
 
@@ -111,6 +115,14 @@ def load_atlas(data_dir: Path | None = None, *, events_path: Path | None = None)
         if key == "control_zones":
             frame = check_zone_overlaps(frame, report, spec.filename)
         layers[key] = frame.reset_index(drop=True)
+
+    for name in BACKGROUND_LAYERS:  # optional, drawn only: an unreadable one is left out, and said so here
+        path = data_dir / "geodata" / f"{name}.geojson"
+        if path.exists() or path.is_symlink():
+            try:
+                read_json(path)
+            except Refused as exc:
+                report.add(Problem(path.name, 0, "file", f"{exc} (background layer left out)"))
 
     index = EventIndex(events["date"].tolist(), events["date_end"].tolist())
     return Atlas(data_dir, sources, places, events, layers, report, index)

@@ -21,8 +21,9 @@ from PIL import Image
 
 from .assets import inline_assets
 from .atlas import Atlas
+from .inputfile import MAX_JSON_BYTES, Refused, read_bytes
 from .mapview import MapOptions, base_map, date_layers, filter_events, user_events_layer
-from .permalink import ViewState, encode
+from .permalink import SELECT_LAYERS, ViewState, encode
 from .query import State, state_on
 from .render import DEFAULT_PICTURE, GIF_PICTURE, TITLE, Picture, render_png, state_sources
 from .snapshot import events_csv, safe_cell, state_geojson
@@ -61,7 +62,10 @@ def dataset_version(data_dir: Path) -> str:
     for path in files:
         if path.exists():
             digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+            try:  # a FIFO or device among the data files must not hang an export
+                digest.update(read_bytes(path, MAX_JSON_BYTES))
+            except Refused as exc:
+                digest.update(str(exc).encode())
     content = f"sha256:{digest.hexdigest()[:16]}"
     try:
         head = subprocess.run(["git", "-C", str(data_dir), "rev-parse", "--short=12", "HEAD"], capture_output=True,
@@ -76,7 +80,10 @@ def dataset_version(data_dir: Path) -> str:
 
 
 def permalink(view: ViewState, app_url: str = DEFAULT_APP_URL) -> str:
-    """A link that opens the app on this view."""
+    """A link that opens the app on this view. A selected uploaded event is left out: a link cannot bring
+    the upload with it, so it could only open on a notice."""
+    if view.selected and view.selected.partition(":")[0] not in SELECT_LAYERS:
+        view = replace(view, selected=None)
     return app_url.rstrip("/") + "/?" + urlencode(encode(view), doseq=True)
 
 

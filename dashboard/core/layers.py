@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from shapely.geometry import shape
 
 from . import vocab
 from .geodesy import to_equal_area
+from .inputfile import Refused, read_json
 from .problems import Problem, Report
 from .tables import Invalid, choice, parse_bool, parse_date, text
 
@@ -129,9 +129,9 @@ def read_layer(
         report.add(Problem(label, 0, "file", "file not found"))
         return empty
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.add(Problem(label, 0, "file", f"not a JSON document: {exc}"))
+        doc = read_json(path)  # regular files only, bounded, nesting checked: a problem, never a crash or hang
+    except Refused as exc:
+        report.add(Problem(label, 0, "file", str(exc)))
         return empty
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(
         doc.get("features"), list
@@ -219,6 +219,14 @@ def with_none(frame, columns):
     for c in columns:
         values = frame[c].astype(object)
         frame[c] = values.where(values.notna(), None)
+    return frame
+
+
+def whole_numbers(frame, columns):
+    """Integer columns with missing values as Python ints and ``None`` (pandas would make them 3.0 and NaN)."""
+    for c in columns:
+        frame[c] = pd.Series([None if v is None or v != v else int(v) for v in frame[c].tolist()],
+                             index=frame.index, dtype=object)
     return frame
 
 

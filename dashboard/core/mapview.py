@@ -32,6 +32,7 @@ from shapely.geometry import mapping
 
 from .atlas import Atlas
 from .geodesy import area_km2
+from .inputfile import Refused, read_json
 from .query import State, joined_events
 from .snapshot import plain
 from .vocab import CONTROLLER_LABELS
@@ -923,8 +924,8 @@ ATTRIBUTION = ("Karabakh Conflict Atlas: every feature cites its sources (click 
 
 def _read_geojson(path: Path) -> dict | None:
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        doc = read_json(path)  # regular files only, bounded, nesting checked
+    except Refused:
         return None
     if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
         return None

@@ -8,7 +8,6 @@ legend, scale bar, north arrow, attribution and the sources (or a pointer to the
 from __future__ import annotations
 
 import io
-import json
 import math
 import textwrap
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
 from .atlas import Atlas  # noqa: E402
+from .inputfile import Refused, read_json  # noqa: E402
 from .mapview import (  # noqa: E402
     CONTROLLER_COLOURS,
     CORRIDOR_STYLES,
@@ -64,9 +64,14 @@ class Picture:
 
 
 def _read(path: Path) -> gpd.GeoDataFrame | None:
+    """An optional background layer; unreadable (reported by ``validate``) counts as absent."""
     if not path.exists():
         return None
-    return gpd.GeoDataFrame.from_features(json.loads(path.read_text(encoding="utf-8"))["features"], crs="EPSG:4326")
+    try:
+        doc = read_json(path)
+        return gpd.GeoDataFrame.from_features(doc["features"], crs="EPSG:4326")
+    except (Refused, KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def _polygon_path(geom) -> MplPath:

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from . import acled, tables
-from .atlas import Atlas
+from .atlas import INTEGER_COLUMNS, Atlas
 from .csvfile import MAX_BYTES, MAX_COLUMNS, MAX_FIELD, MAX_ROWS, TooLarge, read_csv
-from .layers import CRS, with_none
+from .layers import CRS, whole_numbers, with_none
 from .problems import Problem, Report
 from .query import JOIN_COLUMNS, join_points
 from .snapshot import safe_cell
@@ -124,6 +124,7 @@ def _frame(records: list[dict]) -> gpd.GeoDataFrame:
     columns = [c.name for c in tables.EVENTS.columns]
     frame = pd.DataFrame(records, columns=columns + ["_line"])
     frame = with_none(frame, [c for c in columns if c not in ("lat", "lon")])
+    frame = whole_numbers(frame, INTEGER_COLUMNS)  # fatalities 3, not 3.0, in popups, panel and exports
     frame = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"].astype(float),
                                                                 frame["lat"].astype(float)), crs=CRS)
     order = np.lexsort((frame["event_id"].astype(str).to_numpy(), frame["date"].astype(str).to_numpy()))

@@ -12,11 +12,12 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from ..core import changes, mapview
+from ..core import changes, mapreturn, mapview
 from ..core.atlas import Atlas
 from ..core.permalink import ViewState
 from ..core.query import state_on
 from . import labels as L
+from . import notices as plain
 from . import panels, upload
 from . import state as S
 from .mapcomponent import atlas_map
@@ -119,15 +120,15 @@ def _remember(result: dict | None) -> None:
     if not result:
         return
     ss = st.session_state
-    popup = result.get("last_object_clicked_popup")
-    if popup and popup != ss.get(S.LAST_POPUP):
-        ss[S.LAST_POPUP] = popup
-        ref = mapview.parse_ref(popup)
-        if ref:
-            ss[S.SELECTED] = f"{ref[0]}:{ref[1]}"
-    center, zoom = result.get("center"), result.get("zoom")
-    if isinstance(center, dict) and "lat" in center and "lng" in center and zoom:
-        ss[S.VIEW] = (round(float(center["lat"]), 4), round(float(center["lng"]), 4), int(zoom))
+    checked = mapreturn.read(result)  # the browser's values, checked like link parameters
+    for notice in checked.notices:
+        plain.warning(notice)
+    if checked.popup and checked.popup != ss.get(S.LAST_POPUP):
+        ss[S.LAST_POPUP] = checked.popup
+        if checked.selected:
+            ss[S.SELECTED] = checked.selected
+    if checked.view is not None:
+        ss[S.VIEW] = checked.view
 
 
 def fragment(atlas: Atlas, registered_playing: bool) -> None:
