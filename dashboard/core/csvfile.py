@@ -81,6 +81,11 @@ class CsvRows:
     problems: list[Problem]
 
 
+def duplicate_names(header) -> list[str]:
+    """Non-empty names that appear more than once, sorted; one pass over the header (linear time)."""
+    return sorted(h for h, n in Counter(header).items() if n > 1 and h)
+
+
 def is_utf8(data: bytes, chunk: int = 1 << 20) -> bool:
     """Whether ``data`` is valid UTF-8, checked in chunks (no second copy of the whole text)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -107,6 +112,30 @@ def _bytes(source: Path | bytes | str, label: str, max_bytes: int) -> bytes:
     return data
 
 
+SHARE_MAX_CHARS = 40
+SHARE_MAX_DISTINCT = 4096
+
+
+def _share_repeats(record: list[str], caches: list[dict | None]) -> None:
+    """Make equal short values of a column one string object (in place).
+
+    Dates, types, places, actors and coordinates repeat down a column; one object per distinct value instead
+    of one per field saves ~50 bytes a field (a third of a big file's memory). A column with more than
+    ``SHARE_MAX_DISTINCT`` distinct values (ids, free text) stops being tracked.
+    """
+    for j, value in enumerate(record):
+        cache = caches[j]
+        if cache is None or len(value) > SHARE_MAX_CHARS:
+            continue
+        seen = cache.get(value)
+        if seen is not None:
+            record[j] = seen
+        elif len(cache) < SHARE_MAX_DISTINCT:
+            cache[value] = value
+        else:
+            caches[j] = None
+
+
 def read_csv(source: Path | bytes | str, label: str, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS,
              max_columns: int = MAX_COLUMNS) -> CsvRows:
     """Read a CSV file; problems are reported against ``label`` (the file name users see).
@@ -125,6 +154,7 @@ def read_csv(source: Path | bytes | str, label: str, *, max_bytes: int = MAX_BYT
     problems: list[Problem] = []
     header: list[str] = []
     index: dict[str, int] = {}
+    caches: list[dict | None] = []
     rows: list[tuple[int, Row]] = []
     start = 1
     try:
@@ -140,10 +170,10 @@ def read_csv(source: Path | bytes | str, label: str, *, max_bytes: int = MAX_BYT
                 if bad_bytes and any(_SURROGATE.search(h) for h in header):
                     problems.append(Problem(label, line, "file", "header is not valid UTF-8"))
                     return CsvRows([], [], problems)
-                counts = Counter(header)
-                for h in sorted(h for h, n in counts.items() if n > 1 and h):
+                for h in duplicate_names(header):
                     problems.append(Problem(label, line, h, "column appears more than once"))
                 index = header_index(header)
+                caches = [{} for _ in header]
                 continue
             if not any(v.strip() for v in record):
                 continue  # blank line
@@ -159,6 +189,7 @@ def read_csv(source: Path | bytes | str, label: str, *, max_bytes: int = MAX_BYT
                 rows.append((line, Row(index, [], "width")))
                 continue
             del record[len(header):]  # empty trailing fields beyond the header
+            _share_repeats(record, caches)
             rows.append((line, Row(index, record)))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):

@@ -203,14 +203,16 @@ def validate_table(
     except TooLarge as exc:  # refused whole: over a limit, or not a regular file
         report.add(exc.problem)
         return []
-    return validate_rows(spec, table, label, report, known_sources)
+    return validate_rows(spec, table, label, report, known_sources, consume=True)
 
 
 def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sources: set[str] | None,
-                  progress=None) -> list[dict]:
+                  progress=None, consume: bool = False) -> list[dict]:
     """Check rows already read from a CSV (``csvfile.CsvRows``); return the valid records, report the rest.
 
-    ``progress(done, total)`` is called every few thousand rows, for long uploads.
+    ``progress(done, total)`` is called every few thousand rows, for long uploads. With ``consume``, each
+    row is released from ``table.rows`` once checked (replaced by None), so that a big file's raw rows and
+    its records are not both held in full.
     """
     counter = report.file(spec.key, label)
     for p in table.problems:
@@ -227,9 +229,13 @@ def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sour
 
     seen: dict[str, int] = {}
     valid: list[dict] = []
-    for i, (line, raw) in enumerate(table.rows):
+    rows = table.rows
+    for i in range(len(rows)):
+        line, raw = rows[i]
+        if consume:
+            rows[i] = None
         if progress is not None and i and i % 5_000 == 0:
-            progress(i, len(table.rows))
+            progress(i, len(rows))
         if raw.invalid:  # already reported by the reader or the converter
             counter.rejected += 1
             continue

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ..core.atlas import Atlas
 from ..core.plaintext import file_name, visible
-from ..core.user_events import MAX_BYTES, MAX_ROWS, TooLarge, UserEvents, problems_csv, read_user_events
+from ..core.user_events import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, TooLarge, UserEvents, problems_csv, read_user_events
 from . import labels as L
 from . import notices as plain
 
@@ -23,8 +23,9 @@ def current() -> UserEvents | None:
 
 def panel(atlas: Atlas) -> None:
     st.subheader(L.UPLOAD_HEADER)
-    st.caption(f"A CSV in the atlas schema (docs/DATA.md) or an ACLED export; up to {MAX_BYTES // 2**20} MB and "
-               f"{MAX_ROWS:,} rows. It becomes its own layer, joined with zones, corridor and posts like ours.")
+    st.caption(f"A CSV in the atlas schema (docs/DATA.md) or an ACLED export; up to {MAX_BYTES // 2**20} MB, "
+               f"{MAX_ROWS:,} rows and {MAX_COLUMNS:,} columns. It becomes its own layer, joined with zones, "
+               "corridor and posts like ours.")
     upload = st.file_uploader(L.UPLOAD_EVENTS.label, type=["csv"], key=L.UPLOAD_EVENTS.key, help=L.UPLOAD_EVENTS.help)
     sources = st.file_uploader(L.UPLOAD_SOURCES.label, type=["csv"], key=L.UPLOAD_SOURCES.key,
                                help=L.UPLOAD_SOURCES.help)
