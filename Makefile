@@ -25,7 +25,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT) --server.address localhost \
-		--browser.gatherUsageStats false
+		--server.maxUploadSize 50 --browser.gatherUsageStats false
 
 test: $(VENV)/.dev
 	$(PY) -m ruff check .

@@ -22,6 +22,7 @@ from dashboard.core import changes
 from dashboard.core.atlas import default_data_dir, load_atlas
 from dashboard.ui import compare, mapview, panels, phone, sidebar
 from dashboard.ui import labels as L
+from dashboard.ui import notices as plain
 from dashboard.ui import state as S
 
 DATA_ENV = "KARABAKH_ATLAS_DATA"
@@ -51,10 +52,10 @@ def main() -> None:
     st.caption(f"{first} to {last}: control zones, the Lachin corridor, peacekeeper posts, "
                "border incidents and events, each with its sources. Scrub the date; click anything on the map.")
     notices = st.session_state.pop(S.NOTICES, None)
-    if notices:
-        st.warning(f"{L.NOTICE_PREFIX}: " + "; ".join(notices))
+    if notices:  # they quote the link's keys and values: plain text, never Markdown
+        plain.warning(f"{L.NOTICE_PREFIX}: " + "; ".join(notices))
     if atlas.events.empty and all(layer.empty for layer in atlas.layers.values()):
-        st.info(f"No data in {atlas.data_dir}: run `python -m dashboard build`, or pass `-- --data DIR`.")
+        plain.info(f"No data in {atlas.data_dir}: run python -m dashboard build, or pass -- --data DIR.")
 
     sidebar.render(atlas)
     if compare.toggle(atlas):  # compare mode replaces the single-date map

@@ -8,6 +8,10 @@
 - ``payload_kb`` {p50, p95}: size of those arguments as JSON, the map's part of a step's message (the
   date-free base map's script, about 60 KB, rides along on every step: the component's arguments are sent whole).
 - ``snapshot_png_ms`` / ``snapshot_html_ms``: exports of one view, warm.
+- ``read_hostile_wide`` / ``read_valid_200k``: peak memory (MB, the child process's ``ru_maxrss``) and seconds
+  of the app's upload path on a 77 KB file with a 3,000-column header over 30,000 one-field lines, and on
+  200,000 valid events just under the 50 MB limit, each in a fresh process (``bench_reading``; skip with
+  ``--no-reading``).
 - ``browser_scrub_ms`` {p50, p95} (``--browser``): key press to updated layers in Debian's Chromium;
   ``browser_scrub_to_frame_ms``: to the start of the frame after that (when the canvas is redrawn).
 """
@@ -95,7 +99,7 @@ def every_day(atlas: Atlas, every: int) -> list[str]:
     return [(first + timedelta(days=i)).isoformat() for i in range(0, (last - first).days + 1, every)]
 
 
-def run(data_dir: Path, events: int, every: int, browser: bool, progress) -> dict:
+def run(data_dir: Path, events: int, every: int, browser: bool, progress, reading: bool = True) -> dict:
     out: dict = {"machine": f"{platform.machine()}, {_cpus()} CPUs, Python {platform.python_version()}"}
     start = time.perf_counter()
     atlas = load_atlas(data_dir)
@@ -132,6 +136,12 @@ def run(data_dir: Path, events: int, every: int, browser: bool, progress) -> dic
     start = time.perf_counter()
     export_html(atlas, view)
     out["snapshot_html_ms"] = round((time.perf_counter() - start) * 1000)
+    if reading:
+        from . import bench_reading
+
+        for case, figures in bench_reading.run(progress).items():
+            out[f"read_{case}"] = {k: v for k, v in figures.items() if k in (
+                "peak_rss_mb", "baseline_mb", "seconds", "cpu_seconds", "file_kb", "error")}
     if browser:
         from . import bench_browser
 
@@ -160,9 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--every", type=int, default=1, metavar="N", help="time every Nth day (default 1)")
     parser.add_argument("--browser", action="store_true", help="also time scrubbing in Chromium")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--no-reading", action="store_true", help="skip the file-reading measures")
     args = parser.parse_args(argv)
     result = run(args.data or default_data_dir(), args.events, max(1, args.every), args.browser,
-                 progress=lambda msg: print(msg, file=sys.stderr))
+                 progress=lambda msg: print(msg, file=sys.stderr), reading=not args.no_reading)
     if args.json:
         print(json.dumps(result))
     else:

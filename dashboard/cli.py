@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import sys
 from pathlib import Path
 
-from .core import tables
+from .core import outfile, tables
 from .core.atlas import default_data_dir, load_atlas
+from .core.csvfile import TooLarge
 from .core.query import point_query
 from .core.vocab import CLAIM_STATUSES, EVENT_TYPES
 
@@ -48,6 +50,21 @@ def _load(args):
     return load_atlas(data, events_path=args.events)
 
 
+def _check_out(args, kind: str):
+    """Fail before any work if ``--out`` cannot or must not be written."""
+    try:
+        outfile.check(args.out, kind, args.force)
+    except outfile.OutError as exc:
+        raise SystemExit(f"error: --out {exc}") from None
+
+
+def _write_out(args, data, kind: str, path: Path | None = None) -> None:
+    try:
+        outfile.write(path or args.out, data, kind, args.force)
+    except outfile.OutError as exc:
+        raise SystemExit(f"error: --out {exc}") from None
+
+
 def cmd_validate(args) -> int:
     atlas = _load(args)
     report = atlas.report
@@ -70,7 +87,11 @@ def cmd_at(args) -> int:
         return 0
     from .core.csvfile import read_csv
 
-    table = read_csv(args.batch, args.batch.name)
+    try:
+        table = read_csv(args.batch, args.batch.name)
+    except TooLarge as exc:
+        print(exc.problem, file=sys.stderr)
+        return 1
     status = 0
     for problem in table.problems:
         print(problem, file=sys.stderr)
@@ -121,6 +142,7 @@ def _view(args):
 def cmd_snapshot(args) -> int:
     from .core import export
 
+    _check_out(args, args.format)
     atlas = _load(args)
     view = _view(args)
     if args.format == "png":
@@ -136,8 +158,7 @@ def cmd_snapshot(args) -> int:
     else:
         data = export.export_zip(atlas, view, args.app_url,
                                  progress=lambda f, what: print(f"{f:4.0%} {what}", file=sys.stderr))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(data)
+    _write_out(args, data, args.format)
     print(f"wrote {args.out} ({max(1, len(data) // 1024)} KB)", file=sys.stderr)
     return 0
 
@@ -146,6 +167,7 @@ def cmd_timelapse(args) -> int:
     from .core import export
     from .core.permalink import ViewState
 
+    _check_out(args, "gif")
     atlas = _load(args)
     try:
         export.step_days(args.start, args.end, args.step)
@@ -158,8 +180,7 @@ def cmd_timelapse(args) -> int:
 
     data = export.timelapse_gif(atlas, view, args.start, args.end, args.step, frame_ms=args.frame_ms,
                                 progress=progress)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(data)
+    _write_out(args, data, "gif")
     print(f"wrote {args.out} ({max(1, len(data) // 1024)} KB)", file=sys.stderr)
     return 0
 
@@ -232,7 +253,15 @@ def cmd_import_acled(args) -> int:
 
     if not args.file.is_file():
         raise SystemExit(f"error: {args.file} is not a file")
-    table = read_csv(args.file, args.file.name)
+    _check_out(args, "csv")
+    try:
+        outfile.check(sidecar_sources(args.out), "sources", args.force)
+    except outfile.OutError as exc:
+        raise SystemExit(f"error: --out {exc}") from None
+    try:
+        table = read_csv(args.file, args.file.name)
+    except TooLarge as exc:
+        raise SystemExit(f"error: {exc.problem}") from None
     if not acled.is_acled(table.header):
         raise SystemExit(f"error: {args.file.name} has no event_id_cnty/event_date columns: not an ACLED export")
     converted, sources, conversion = acled.convert(table)
@@ -244,34 +273,48 @@ def cmd_import_acled(args) -> int:
     kept = {r["event_id"]: r for r in rows}
     previous = []
     if args.merge and args.out.exists():  # a re-import replaces the events it already had, never duplicates
-        old = read_csv(args.out, args.out.name)
-        previous = [raw for _, raw in old.rows if raw.get("event_id") not in kept and "__invalid__" not in raw]
-        if sidecar_sources(args.out).exists():
-            for _, raw in read_csv(sidecar_sources(args.out), "sources").rows:
-                sources.setdefault(raw.get("source_id"), raw)
+        try:
+            old = read_csv(args.out, args.out.name)
+            previous = [raw for _, raw in old.rows if raw.get("event_id") not in kept and not raw.invalid]
+            if sidecar_sources(args.out).exists():
+                for _, raw in read_csv(sidecar_sources(args.out), "sources").rows:
+                    sources.setdefault(raw.get("source_id"), raw)
+        except TooLarge as exc:
+            raise SystemExit(f"error: --merge: {exc.problem}") from None
 
     def cell(value):  # a data file, not an export: text is kept exactly as it came
         if isinstance(value, list):
             return ";".join(value)
         return "" if value is None else str(value)
 
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8", newline="") as fh:
+    def write_events(binary) -> None:
+        fh = io.TextIOWrapper(binary, encoding="utf-8", newline="")
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(columns)
         for raw in previous:
             writer.writerow([raw.get(c, "") for c in columns])
         for rec in rows:
             writer.writerow([cell(rec.get(c)) for c in columns])
+        fh.flush()
+        fh.detach()  # the binary file is outfile.write's to close
+
     used = {s for rec in rows for s in rec["source_ids"]} | {
         s for raw in previous for s in (raw.get("source_ids") or "").split(";") if s}
     source_columns = ["source_id", "outlet", "source_kind", "title", "published", "accessed", "url", "note"]
-    with sidecar_sources(args.out).open("w", encoding="utf-8", newline="") as fh:
+
+    def write_sources(binary) -> None:
+        fh = io.TextIOWrapper(binary, encoding="utf-8", newline="")
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(source_columns)
         for sid in sorted(used):
             if sid in sources:
                 writer.writerow([safe_cell(sources[sid].get(c)) for c in source_columns])
+        fh.flush()
+        fh.detach()
+
+    # Sources first: events whose sources are missing would not load, while extra sources are harmless.
+    _write_out(args, write_sources, "sources", sidecar_sources(args.out))
+    _write_out(args, write_events, "csv")
     for problem in report.problems:
         print(problem, file=sys.stderr)
     rejected = len(table.rows) - len(rows)
@@ -310,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--claims", nargs="+", choices=CLAIM_STATUSES, help="only these claim statuses")
     p.add_argument("--names", choices=("both", "az", "hy"), default="both", help="place names (default both)")
     p.add_argument("--app-url", default="http://localhost:8501/", help="base of the permalink in the zip's citation")
+    p.add_argument("--force", action="store_true", help="replace --out even if it is not the same kind of file")
     p.set_defaults(func=cmd_snapshot)
 
     p = sub.add_parser("timelapse", help="a GIF with one frame per step (progress on stderr)")
@@ -321,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--last-days", type=int, default=30, metavar="N", help="events of the last N days (default 30)")
     p.add_argument("--names", choices=("both", "az", "hy"), default="both")
     p.add_argument("--frame-ms", type=int, default=700, help="milliseconds per frame")
+    p.add_argument("--force", action="store_true", help="replace --out even if it is not a GIF")
     p.set_defaults(func=cmd_timelapse)
 
     p = sub.add_parser("diff", help="compare two dates: the land that changed hands, how much, who says so")
@@ -339,6 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="events CSV to write; its sources go to EVENTS.sources.csv beside it")
     p.add_argument("--merge", action="store_true",
                    help="keep the events already in --out, replacing those the import brings again")
+    p.add_argument("--force", action="store_true", help="replace --out even if it is not an events CSV")
     p.set_defaults(func=cmd_import_acled)
 
     p = sub.add_parser("export-dataset", help="the whole atlas as a citable dataset: GeoPackage, CSV, GeoJSON, "

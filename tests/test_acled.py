@@ -56,7 +56,7 @@ def test_unconvertible_rows_are_reported(row, field, reason):
     assert len(problems) == 1
     line, got_field, message = problems[0]
     assert (line, got_field) == (4, field) and message.startswith(reason)
-    assert table.rows[1][1] == {"__invalid__": "acled"}
+    assert table.rows[1][1].invalid == "acled"
 
 
 def test_import_command_writes_events_and_sources_and_reimports_replace(tmp_path, atlas_dir):

@@ -69,14 +69,14 @@ def test_every_widget_exists_with_its_label(app):
     assert at.radio(key=L.NAMES.key).value == "both"
     assert at.radio(key=L.WINDOW_MODE.key).value == "last"
     assert at.number_input(key=L.WINDOW_DAYS.key).value == 30
-    assert not at.warning
+    assert not at.warning and not notices(at)
     assert at.query_params["date"] == "2020-11-10"
     assert at.query_params["layers"] == ",".join(LAYER_KEYS)
 
 
 def test_a_link_restores_the_view_and_the_link_follows_the_widgets(app):
     at = app(date="2021-05-12", layers="zones,incidents", names="az", window="last-7", claims="disputed")
-    assert not at.warning
+    assert not at.warning and not notices(at)
     assert at.slider(key=L.DAY.key).value == date(2021, 5, 12)
     assert [k for k in LAYER_KEYS if at.checkbox(key=L.LAYERS[k].key).value] == ["zones", "incidents"]
     assert at.radio(key=L.NAMES.key).value == "az"
@@ -93,12 +93,25 @@ def test_a_link_restores_the_view_and_the_link_follows_the_widgets(app):
     assert at.query_params["claims"] == "disputed"
 
 
+def notices(at) -> list[str]:
+    """The text of the plain-text notice boxes (``ui.notices``: escaped HTML in ``st.html``)."""
+    import html
+
+    found = []
+    for h in at.get("html"):
+        if 'class="atlas-notice' in h.value:
+            body = h.value.split('role="alert">', 1)[1].rsplit("</div>", 1)[0]
+            assert "<" not in body and ">" not in body  # nothing but escaped text
+            found.append(html.unescape(body))
+    return found
+
+
 def test_invalid_link_parameters_are_ignored_with_a_visible_notice(app):
     at = app(date="2020-02-30", layers="zones,rivers", basemap="google")
-    [warning] = at.warning
-    assert L.NOTICE_PREFIX in warning.value
+    [warning] = notices(at)
+    assert L.NOTICE_PREFIX in warning
     for text in ("'2020-02-30' is not a date", "'rivers'", "basemap: 'google'"):
-        assert text in warning.value
+        assert text in warning
     assert at.slider(key=L.DAY.key).value == date(2020, 11, 10)
     assert [k for k in LAYER_KEYS if at.checkbox(key=L.LAYERS[k].key).value] == ["zones"]
     assert at.selectbox(key=L.BASEMAP.key).value == "none"
@@ -139,6 +152,32 @@ def test_a_click_on_the_map_shows_the_full_sources_in_the_side_panel(app):
             " — Outlet B, 2020-11-10") in panel
     assert at.query_params["sel"] == "control_zones:z-west-az"
     assert at.query_params["view"] == "39.6100,46.5500,9"
+
+
+HOSTILE_KEY = "![x](https://evil.invalid/t.png) [**Sign in again**](https://evil.invalid/login)"
+
+
+def test_a_hostile_link_parameter_is_quoted_as_plain_text(app):
+    at = app(date="2020-11-10", **{HOSTILE_KEY: "1"})
+    assert notices(at) == [f"{L.NOTICE_PREFIX}: unknown parameter {HOSTILE_KEY!r} ignored"]
+    assert not at.warning and not [m for m in at.markdown if "evil" in m.value]  # never through Markdown
+
+
+@pytest.mark.parametrize("forged", [
+    {"center": {"lat": "abc", "lng": 46.5}, "zoom": 9},
+    {"center": {"lat": 39.5, "lng": 46.5}, "zoom": "x"},
+    {"center": ["not", "a", "dict"], "zoom": 9},
+    {"selected": {"ref": "events:e1"}},
+    {"selected": "rivers:r1"},
+    {"selected": "events:" + "x" * 300},
+])
+def test_forged_map_values_are_ignored_with_a_notice_not_a_traceback(app, forged):
+    at = app(date="2020-11-12")
+    at.session_state[L.MAP] = forged
+    at.run()
+    assert not at.exception
+    assert any(n.startswith("map: ignored") for n in notices(at))
+    assert "view" not in at.query_params and "sel" not in at.query_params
 
 
 def test_a_permalink_selection_and_view_are_restored(app):

@@ -143,8 +143,186 @@ def test_csv_reader_round_trips_any_quoted_content(rows, bom, crlf):
     assert table.problems == []
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.binary(max_size=300))
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.binary(max_size=300),
+                 st.lists(st.sampled_from([b"a", b",", b'"', b"\n", b"\r", b"\xe9", b"\xef\xbb\xbf", b" ", b"\x00"]),
+                          max_size=60).map(b"".join)))
 def test_csv_reader_never_crashes_on_bytes(data):
-    table = read_csv(data, "junk.csv")
-    assert isinstance(table.rows, list)
+    """Any bytes: a table or one TooLarge, and every rejected row has its problem on its own line."""
+    try:
+        table = read_csv(data, "junk.csv", max_columns=8, max_rows=20)
+    except TooLarge as exc:
+        assert exc.problem.file == "junk.csv" and "the limit is" in exc.problem.message
+        return
+    lines = [line for line, _ in table.rows]
+    assert lines == sorted(set(lines)) and all(line >= 2 for line in lines)
+    assert all(p.file == "junk.csv" for p in table.problems)
+    if not table.header:
+        assert table.rows == []
+    problem_lines = {p.line for p in table.problems if p.field == "row"}
+    for line, row in table.rows:
+        if row.invalid:
+            assert line in problem_lines, (line, table.problems)
+        else:
+            assert len(row.values) <= len(table.header) and len(row) == len(set(table.header))
+            assert all(isinstance(v, str) for v in row.values)
+
+
+# --- issue 18: hostile input within bounds ------------------------------------------------------------------
+# Each numbered item of the issue has a test here that failed on the code before it; inputs are generated.
+
+WIDE = (",".join(f"c{i}" for i in range(3000)) + "\n" + "x\n" * 30_000).encode()  # the issue's 77 KB file
+
+
+def _cli(*args, limit_memory=False, timeout=120):
+    """The command line in a subprocess (a hang or a memory blow-up fails the test instead of the run)."""
+    import resource
+    import subprocess
+    import sys
+
+    def cap():  # 4 GB of address space: the old reader of /dev/zero died here instead of taking the machine
+        resource.setrlimit(resource.RLIMIT_AS, (4 * 2**30, 4 * 2**30))
+
+    return subprocess.run([sys.executable, "-m", "dashboard", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, preexec_fn=cap if limit_memory else None)
+
+
+def test_1_a_hostile_wide_upload_is_refused_at_its_header_with_one_message(atlas):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(TooLarge) as info:
+            read_user_events(WIDE, "wide.csv", atlas)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(info.value) == "wide.csv: the header has 3,000 columns; the limit is 500"
+    assert peak < 4 * 2**20  # the old reader: ~3 GB (a 3,000-key dict for each of 30,000 lines)
+
+
+def test_1_the_row_limit_is_checked_while_reading(atlas, monkeypatch):
+    header = "event_id,date,date_precision,event_type,location,lat,lon,geo_precision,claim_status,summary,source_ids\n"
+    data = (header + "x\n" * 200_001).encode()  # the limit plus one, in 400 KB
+    with pytest.raises(TooLarge) as info:
+        read_user_events(data, "long.csv", atlas)
+    assert str(info.value) == "long.csv: more than 200,000 rows; the limit is 200,000"
+    assert info.value.problem.line == 200_002  # stopped on the first row over the limit
+
+
+def test_1_and_2_the_cli_refuses_the_wide_file_and_a_100k_column_header(tmp_path):
+    (tmp_path / "wide.csv").write_bytes(WIDE)
+    (tmp_path / "cols.csv").write_text(",".join(["dup"] * 100_000) + "\n1\n")  # old code: 100 s of CPU
+    for name, columns in (("wide.csv", "3,000"), ("cols.csv", "100,000")):
+        result = _cli("validate", "--events", tmp_path / name)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert f"{name}:1: file: the header has {columns} columns; the limit is 500" in result.stdout
+
+
+def test_4_deep_nesting_in_any_geojson_is_a_problem_not_a_crash(tmp_path):
+    from dashboard.core import export
+    from dashboard.core.permalink import ViewState
+
+    root = make_atlas(tmp_path / "atlas")
+    deep = "[" * 100_000 + "]" * 100_000
+    (root / "geodata" / "control_zones.geojson").write_text(deep)
+    (root / "geodata" / "countries.geojson").write_text(deep)  # a background layer, drawn by png and html
+    atlas = load_atlas(root)
+    problems = [str(p) for p in atlas.report.problems]
+    assert "control_zones.geojson:0: file: nested more than 64 levels deep" in problems
+    assert "countries.geojson:0: file: nested more than 64 levels deep (background layer left out)" in problems
+    assert atlas.layers["control_zones"].empty and len(atlas.layers["peacekeeper_posts"]) == 2
+    view = ViewState("2020-11-12")
+    assert export.export_png(atlas, view).startswith(b"\x89PNG")
+    from dashboard.map.page import export_html
+
+    assert "<html" in export_html(atlas, view)
+    result = _cli("validate", "--data", root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "control_zones.geojson:0: file: nested more than 64 levels deep" in result.stdout
+
+
+def test_5_fifos_and_devices_are_reported_never_waited_on(tmp_path):
+    import os
+
+    root = make_atlas(tmp_path / "atlas")
+    (root / "events.csv").unlink()
+    os.mkfifo(root / "events.csv")
+    os.mkfifo(tmp_path / "points.csv")
+    (tmp_path / "zero.csv").symlink_to("/dev/zero")
+    result = _cli("validate", "--data", root, timeout=60)
+    assert "events.csv:0: file: a FIFO (named pipe), not a regular file" in result.stdout
+    assert "sources.csv: 2 valid, 0 rejected" in result.stdout and result.returncode == 1
+    result = _cli("at", "--data", root, "--batch", tmp_path / "points.csv", timeout=60)
+    assert result.returncode == 1 and "points.csv:0: file: a FIFO (named pipe), not a regular file" in result.stderr
+    result = _cli("at", "--data", root, "--batch", tmp_path / "zero.csv", limit_memory=True, timeout=60)
+    assert result.returncode == 1 and "zero.csv:0: file: a device, not a regular file" in result.stderr
+    acled = tmp_path / "acled.csv"
+    acled.write_text("event_id_cnty,event_date,latitude,longitude,location\n")
+    os.mkfifo(tmp_path / "merged.csv")
+    result = _cli("import-acled", acled, "--out", tmp_path / "merged.csv", "--merge", timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: --out {tmp_path / 'merged.csv'} is a FIFO (named pipe); give a file name"
+
+
+def test_6_every_out_failure_is_an_error_line_and_other_files_need_force(atlas_dir, tmp_path):
+    (tmp_path / "thesis.docx").write_bytes(b"PK\x03\x04 my thesis")  # a zip, but not our PNG
+    (tmp_path / "file").write_text("x")
+    snapshot = ("snapshot", "--data", atlas_dir, "--date", "2020-11-12", "--format", "png")
+    for out, reason in ((tmp_path, " is a folder; give a file name"),
+                        (tmp_path / "file" / "map.png", ": a parent of it is a file, not a folder"),
+                        (tmp_path / "thesis.docx", " exists and is not a PNG picture; pass --force to replace it"),
+                        (Path("/dev/full"), " is a device; give a file name")):
+        result = _cli(*snapshot, "--out", out)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr.strip() == f"error: --out {out}{reason}"
+    assert (tmp_path / "thesis.docx").read_bytes() == b"PK\x03\x04 my thesis"
+    assert _cli(*snapshot, "--out", tmp_path / "thesis.docx", "--force").returncode == 0
+    assert (tmp_path / "thesis.docx").read_bytes().startswith(b"\x89PNG")
+
+
+def test_7_streamlits_upload_cap_is_the_documented_limit():
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 2**20 == MAX_BYTES
+    makefile = (Path(__file__).parent.parent / "Makefile").read_text()
+    assert f"--server.maxUploadSize {MAX_BYTES // 2**20}" in makefile
+
+
+@pytest.mark.parametrize("text", ["＝HYPERLINK(\"https://evil.invalid\")", "\u200b=1+1", "\u202e=1", "﹢1", "－1",
+                                  "＠SUM(A1)", " =1", "\ufeff@x"])
+def test_8_formula_look_alikes_are_neutralised_in_csv_exports(text):
+    from dashboard.core.snapshot import safe_cell
+
+    assert safe_cell(text) == "'" + text
+    assert safe_cell("Xankəndi") == "Xankəndi" and safe_cell(3) == "3"
+
+
+def test_8_fatalities_are_whole_numbers_everywhere(tmp_path):
+    from dashboard.core import export
+    from dashboard.core.permalink import ViewState
+    from tests.conftest import EVENTS
+
+    root = make_atlas(tmp_path / "atlas", events=[dict(EVENTS[0], fatalities="3"), EVENTS[1]])
+    atlas = load_atlas(root)
+    assert atlas.events["fatalities"].tolist() == [3, None]
+    rows = export.export_csv(atlas, ViewState("2020-11-16", window="all")).splitlines()
+    assert rows[1].split(",")[14] == "3"
+    uploaded = read_user_events((root / "events.csv").read_bytes(), "mine.csv", atlas)
+    assert uploaded.events["fatalities"].tolist() == [3, None]
+
+
+def test_8_the_zips_permalink_leaves_out_a_selection_it_cannot_restore(atlas):
+    import io
+    import zipfile
+
+    from dashboard.core import export
+    from dashboard.core.permalink import ViewState
+
+    uploaded = read_user_events((HOSTILE / "events_bom_crlf.csv").read_bytes(), "mine.csv", atlas)
+    view = ViewState("2020-11-16", window="all", selected=f"user_events:{uploaded.events['event_id'].iloc[0]}")
+    with zipfile.ZipFile(io.BytesIO(export.export_zip(atlas, view, user=uploaded))) as zf:
+        readme = zf.read("README.md").decode()
+    assert "sel=" not in readme and "date=2020-11-16" in readme
+    assert "sel=events%3Ae1" in export.permalink(ViewState("2020-11-16", selected="events:e1"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from .csvfile import CsvRows
+from .csvfile import CsvRows, Row, header_index
 
 ACLED_REQUIRED = ("event_id_cnty", "event_date", "latitude", "longitude", "location")
 ACLED_DATA_PAGE = "https://acleddata.com/data-export-tool/"
@@ -52,6 +52,9 @@ EVENT_TYPES = {
     "strategic developments": "other",
 }
 ID_SAFE = re.compile(r"[^A-Za-z0-9._:-]+")
+ATLAS_HEADER = ["event_id", "date", "date_precision", "event_type", "location", "lat", "lon", "geo_precision",
+                "claim_status", "actor1", "actor2", "summary", "fatalities", "fatalities_note", "tags", "source_ids"]
+ATLAS_INDEX = header_index(ATLAS_HEADER)
 
 
 def is_acled(header: list[str]) -> bool:
@@ -88,9 +91,10 @@ def convert(table: CsvRows) -> tuple[CsvRows, dict[str, dict], list[tuple[int, s
         return CsvRows([], [], table.problems), {}, [(1, c, "required ACLED column is missing") for c in missing]
     rows, sources = [], {}
     for line, raw in table.rows:
-        if "__invalid__" in raw:
+        if raw.invalid:
             rows.append((line, raw))
             continue
+        before = len(problems)
         acled_id = (raw.get("event_id_cnty") or "").strip()
         day = parse_acled_date(raw.get("event_date") or "")
         if not day:
@@ -106,8 +110,8 @@ def convert(table: CsvRows) -> tuple[CsvRows, dict[str, dict], list[tuple[int, s
             problems.append((line, "time_precision", f"{time_precision!r} is not 1, 2 or 3"))
         if geo_precision and geo_precision not in GEO_PRECISION:
             problems.append((line, "geo_precision", f"{geo_precision!r} is not 1, 2 or 3"))
-        if any(p[0] == line for p in problems):
-            rows.append((line, {"__invalid__": "acled"}))
+        if len(problems) > before:  # this row had a problem (counting, not searching: linear in the file)
+            rows.append((line, Row(ATLAS_INDEX, [], "acled")))
             continue
         safe_id = ID_SAFE.sub("-", acled_id)
         source_id = "acled-" + safe_id.lower().replace(".", "-").replace(":", "-").replace("_", "-")
@@ -118,7 +122,7 @@ def convert(table: CsvRows) -> tuple[CsvRows, dict[str, dict], list[tuple[int, s
             "title": f"ACLED event {acled_id}", "published": day, "url": ACLED_DATA_PAGE, "source_kind": "dataset",
             "note": f"ACLED row last changed at timestamp {stamp}" if stamp else "",
         }
-        rows.append((line, {
+        record = {
             "event_id": f"acled-{safe_id}" if safe_id else "", "date": day,
             "date_precision": TIME_PRECISION[time_precision], "event_type": event_type,
             "location": raw.get("location") or "", "lat": raw.get("latitude") or "",
@@ -129,7 +133,6 @@ def convert(table: CsvRows) -> tuple[CsvRows, dict[str, dict], list[tuple[int, s
             "fatalities_note": "ACLED estimate" if (raw.get("fatalities") or "").strip() else "",
             "tags": ";".join(t.strip() for t in (raw.get("tags") or "").split(";") if t.strip()),
             "source_ids": source_id,
-        }))
-    header = ["event_id", "date", "date_precision", "event_type", "location", "lat", "lon", "geo_precision",
-              "claim_status", "actor1", "actor2", "summary", "fatalities", "fatalities_note", "tags", "source_ids"]
-    return CsvRows(header, rows, table.problems), sources, problems
+        }
+        rows.append((line, Row(ATLAS_INDEX, [record[c] for c in ATLAS_HEADER])))
+    return CsvRows(list(ATLAS_HEADER), rows, table.problems), sources, problems

@@ -10,7 +10,8 @@ import geopandas as gpd
 import pandas as pd
 
 from . import registry, tables
-from .layers import CRS, check_zone_overlaps, read_layer, with_none
+from .geojson import Unreadable, load_feature_collection
+from .layers import CRS, check_zone_overlaps, read_layer, whole_numbers, with_none
 from .problems import Problem, Report
 from .timemodel import EventIndex
 
@@ -24,6 +25,8 @@ SOURCE_FIELDS = ("source_id", "outlet", "title", "published", "url", "accessed",
 def resolve_sources(sources: dict[str, dict], ids) -> list[dict]:
     """Full source records for ``ids``, in order, without repeats; unknown ids are skipped."""
     return [{k: sources[s].get(k) for k in SOURCE_FIELDS} for s in dict.fromkeys(ids or ()) if s in sources]
+BACKGROUND_LAYERS = ("countries", "mapped_area")
+INTEGER_COLUMNS = ("fatalities",)
 
 
 def default_data_dir() -> Path:
@@ -80,6 +83,7 @@ class Atlas:
 def _points(records: list[dict], columns: list[str]) -> gpd.GeoDataFrame:
     frame = pd.DataFrame(records, columns=columns + ["_line"])
     frame = with_none(frame, [c for c in columns if c not in ("lat", "lon")])
+    frame = whole_numbers(frame, [c for c in INTEGER_COLUMNS if c in columns])
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=CRS)
 
 
@@ -128,6 +132,14 @@ def load_atlas(data_dir: Path | None = None, *, events_path: Path | None = None)
         if spec.key == "control_zones":
             frame = check_zone_overlaps(frame, report, spec.filename)
         layers[spec.key] = frame.reset_index(drop=True)
+
+    for name in BACKGROUND_LAYERS:  # optional, drawn only: an unreadable one is left out, and said so here
+        path = data_dir / "geodata" / f"{name}.geojson"
+        if path.exists() or path.is_symlink():
+            try:
+                load_feature_collection(path)
+            except Unreadable as exc:
+                report.add(Problem(path.name, 0, "file", f"{exc} (background layer left out)"))
 
     index = EventIndex(events["date"].tolist(), events["date_end"].tolist())
     atlas = Atlas(data_dir, sources, places, events, layers, report, index)

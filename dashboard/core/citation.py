@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 from .. import __version__
+from .inputfile import MAX_JSON_BYTES, Refused, read_bytes
 
 TITLE = "Karabakh Conflict Atlas"
 AUTHOR = "Karabakh Conflict Atlas contributors"
@@ -40,7 +41,10 @@ def content_hash(data_dir: Path) -> str:
     for path in data_files(data_dir):
         if path.exists():
             digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+            try:  # a FIFO or device among the data files must not hang an export
+                digest.update(read_bytes(path, MAX_JSON_BYTES))
+            except Refused as exc:
+                digest.update(str(exc).encode())
     return digest.hexdigest()[:16]
 
 

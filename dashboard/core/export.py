@@ -17,7 +17,7 @@ from PIL import Image
 
 from .atlas import SOURCE_FIELDS, Atlas
 from .citation import dataset_version, view_citation
-from .permalink import ViewState, encode
+from .permalink import ViewState, encode, selectable
 from .query import State, state_on
 from .registry import data_layers as _data_layers
 from .render import DEFAULT_PICTURE, GIF_PICTURE, TITLE, Picture, render_png, state_sources
@@ -47,7 +47,10 @@ def data_layers(options: MapOptions) -> tuple[str, ...]:
 
 
 def permalink(view: ViewState, app_url: str = DEFAULT_APP_URL) -> str:
-    """A link that opens the app on this view."""
+    """A link that opens the app on this view. A selected uploaded event is left out: a link cannot bring
+    the upload with it, so it could only open on a notice."""
+    if view.selected and view.selected.partition(":")[0] not in selectable():
+        view = replace(view, selected=None)
     return app_url.rstrip("/") + "/?" + urlencode(encode(view), doseq=True)
 
 

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from .inputfile import Refused, read_json
 
-class Unreadable(ValueError):
-    """A file that is not a readable GeoJSON FeatureCollection; the message says why."""
+Unreadable = Refused
+"""A file that is not a readable GeoJSON FeatureCollection; the message says why."""
 
 
 def load_feature_collection(path: Path) -> dict:
-    """The FeatureCollection in ``path``; ``Unreadable`` with the reason otherwise."""
-    try:
-        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except OSError as exc:
-        raise Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise Unreadable(f"not a JSON document: {exc}") from None
-    except RecursionError:
-        raise Unreadable("not a JSON document: nested too deeply") from None
+    """The FeatureCollection in ``path`` (a regular file, bounded and not nested deeply: ``inputfile``)."""
+    doc = read_json(path)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" \
             or not isinstance(doc.get("features"), list):
         raise Unreadable("not a GeoJSON FeatureCollection")

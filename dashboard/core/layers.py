@@ -163,6 +163,14 @@ def with_none(frame, columns):
     return frame
 
 
+def whole_numbers(frame, columns):
+    """Integer columns with missing values as Python ints and ``None`` (pandas would make them 3.0 and NaN)."""
+    for c in columns:
+        frame[c] = pd.Series([None if v is None or v != v else int(v) for v in frame[c].tolist()],
+                             index=frame.index, dtype=object)
+    return frame
+
+
 def overlaps_between(zones: gpd.GeoDataFrame) -> list[tuple[int, int, float, str, str]]:
     """Pairs of zones with different controllers that overlap in space on a common date.
 

@@ -24,7 +24,7 @@ from .vocab import CLAIM_STATUSES, EVENT_TYPES
 
 DEFAULT_WINDOW = "last-30"
 MAX_WINDOW_DAYS = 20_000
-def _selectable() -> tuple[str, ...]:
+def selectable() -> tuple[str, ...]:
     """Layers whose features a link may select (every layer but the uploaded one, which a link cannot carry)."""
     return tuple(k for k in registry.LAYERS if k != "user_events")
 IGNORED_PARAMS = frozenset({"embed", "embed_options"})  # Streamlit's own
@@ -189,7 +189,7 @@ def _decode_view(text: str, b: _Bounds) -> tuple[dict, str | None]:
 
 def _decode_selection(text: str, b: _Bounds) -> tuple[dict, str | None]:
     m = _SEL_RE.match(text)
-    if not m or m.group(1) not in _selectable():
+    if not m or m.group(1) not in selectable():
         return {}, f"sel: {text!r} is not 'layer:feature-id'"
     return {"selected": text}, None
 

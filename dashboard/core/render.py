@@ -1,6 +1,6 @@
 """Static pictures of the map on a day (PNG frames), drawn with matplotlib: no browser, no tiles, no network.
 
-The styling follows the interactive map (``mapview``): the same colours, the same hatching of claimed
+The styling follows the interactive map (``core.palette``): the same colours, the same hatching of claimed
 zones, hollow markers for claimed events. A picture carries what a citation needs: title, date stamp,
 legend, scale bar, north arrow, attribution and the sources (or a pointer to the bundle's list).
 """

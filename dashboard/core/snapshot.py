@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from typing import TYPE_CHECKING
 
 import shapely
@@ -72,9 +73,20 @@ def safe_cell(value) -> str:
     if isinstance(value, list):
         value = ";".join(str(v) for v in value)
     text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    if text.startswith(FORMULA_PREFIXES) or _formula_lookalike(text):
         return "'" + text
     return text
+
+
+def _formula_lookalike(text: str) -> bool:
+    """Whether a spreadsheet might still read a formula: the first visible character, after spaces and
+    invisible format characters (zero-width, bidi controls), is a formula prefix or its compatibility form
+    (fullwidth ＝＋－＠, small ﹦﹢﹣﹫), which NFKC folds to the ASCII one."""
+    for ch in text[:64]:  # a formula hidden behind more than 64 invisible characters is still caught below
+        if ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc", "Zs", "Zl", "Zp"):
+            continue
+        return unicodedata.normalize("NFKC", ch)[:1] in FORMULA_PREFIXES
+    return len(text) > 64
 
 
 def events_csv(atlas: Atlas, events, user=None) -> str:

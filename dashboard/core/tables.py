@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from . import vocab
-from .csvfile import read_csv
+from .csvfile import TooLarge, read_csv
 from .problems import Problem, Report
 
 SOURCE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -216,14 +216,21 @@ def validate_table(
     if not path.exists():
         report.add(Problem(label, 0, "file", "file not found"))
         return []
-    return validate_rows(spec, read_csv(path, label), label, report, known_sources)
+    try:
+        table = read_csv(path, label)
+    except TooLarge as exc:  # refused whole: over a limit, or not a regular file
+        report.add(exc.problem)
+        return []
+    return validate_rows(spec, table, label, report, known_sources, consume=True)
 
 
 def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sources: set[str] | None,
-                  progress=None) -> list[dict]:
+                  progress=None, consume: bool = False) -> list[dict]:
     """Check rows already read from a CSV (``csvfile.CsvRows``); return the valid records, report the rest.
 
-    ``progress(done, total)`` is called every few thousand rows, for long uploads.
+    ``progress(done, total)`` is called every few thousand rows, for long uploads. With ``consume``, each
+    row is released from ``table.rows`` once checked (replaced by None), so that a big file's raw rows and
+    its records are not both held in full.
     """
     counter = report.file(spec.key, label)
     for p in table.problems:
@@ -240,10 +247,14 @@ def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sour
 
     seen: dict[str, int] = {}
     valid: list[dict] = []
-    for i, (line, raw) in enumerate(table.rows):
+    rows = table.rows
+    for i in range(len(rows)):
+        line, raw = rows[i]
+        if consume:
+            rows[i] = None
         if progress is not None and i and i % 5_000 == 0:
-            progress(i, len(table.rows))
-        if "__invalid__" in raw:  # already reported by the reader or the converter
+            progress(i, len(rows))
+        if raw.invalid:  # already reported by the reader or the converter
             counter.rejected += 1
             continue
         rec, problems = parse_row(spec, raw, known_sources)

@@ -12,14 +12,14 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from ..core import changes
+from ..core import changes, mapreturn
 from ..core.atlas import Atlas
 from ..core.permalink import ViewState
 from ..core.query import state_on
-from ..core.registry import parse_ref
 from ..core.view import visible_counts
 from ..map.layers import date_view
 from . import labels as L
+from . import notices as plain
 from . import panels, upload
 from . import state as S
 from .mapcomponent import atlas_map
@@ -113,15 +113,14 @@ def _remember(result: dict | None) -> None:
     if not result:
         return
     ss = st.session_state
-    selected = result.get("selected")
-    if isinstance(selected, str) and selected != ss.get(S.LAST_POPUP):
-        ss[S.LAST_POPUP] = selected
-        ref = parse_ref(f"ref {selected}")
-        if ref:
-            ss[S.SELECTED] = f"{ref[0]}:{ref[1]}"
-    center, zoom = result.get("center"), result.get("zoom")
-    if isinstance(center, dict) and "lat" in center and "lng" in center and zoom:
-        ss[S.VIEW] = (round(float(center["lat"]), 4), round(float(center["lng"]), 4), int(zoom))
+    checked = mapreturn.read(result)  # the browser's values, checked like link parameters
+    for notice in checked.notices:
+        plain.warning(notice)
+    if checked.selected and checked.selected != ss.get(S.LAST_POPUP):
+        ss[S.LAST_POPUP] = checked.selected
+        ss[S.SELECTED] = checked.selected
+    if checked.view is not None:
+        ss[S.VIEW] = checked.view
 
 
 def fragment(atlas: Atlas, registered_playing: bool) -> None:

@@ -8,8 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from ..core.atlas import Atlas
-from ..core.user_events import MAX_BYTES, MAX_ROWS, TooLarge, UserEvents, problems_csv, read_user_events
+from ..core.plaintext import file_name, visible
+from ..core.user_events import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, TooLarge, UserEvents, problems_csv, read_user_events
 from . import labels as L
+from . import notices as plain
 
 UPLOADED = "_user_events"  # digest -> UserEvents
 
@@ -21,8 +23,9 @@ def current() -> UserEvents | None:
 
 def panel(atlas: Atlas) -> None:
     st.subheader(L.UPLOAD_HEADER)
-    st.caption(f"A CSV in the atlas schema (docs/DATA.md) or an ACLED export; up to {MAX_BYTES // 2**20} MB and "
-               f"{MAX_ROWS:,} rows. It becomes its own layer, joined with zones, corridor and posts like ours.")
+    st.caption(f"A CSV in the atlas schema (docs/DATA.md) or an ACLED export; up to {MAX_BYTES // 2**20} MB, "
+               f"{MAX_ROWS:,} rows and {MAX_COLUMNS:,} columns. It becomes its own layer, joined with zones, "
+               "corridor and posts like ours.")
     upload = st.file_uploader(L.UPLOAD_EVENTS.label, type=["csv"], key=L.UPLOAD_EVENTS.key, help=L.UPLOAD_EVENTS.help)
     sources = st.file_uploader(L.UPLOAD_SOURCES.label, type=["csv"], key=L.UPLOAD_SOURCES.key,
                                help=L.UPLOAD_SOURCES.help)
@@ -41,7 +44,7 @@ def panel(atlas: Atlas) -> None:
         except TooLarge as exc:
             bar.empty()
             holder.clear()
-            st.error(str(exc))
+            plain.error(str(exc))
             return
         bar.empty()
         holder.update(digest=digest, events=events)
@@ -49,10 +52,13 @@ def panel(atlas: Atlas) -> None:
     counter = events.report.files.get("user_events")
     kept, rejected = (counter.valid, counter.rejected) if counter else (0, 0)
     kind = "ACLED export" if events.kind == "acled" else "atlas-schema CSV"
-    (st.success if not events.problems else st.warning)(
+    # The file name is the visitor's text: plain (no Markdown), bidi controls shown, not obeyed.
+    (plain.success if not events.problems else plain.warning)(
         f"{upload.name} ({kind}): {kept:,} events on the map, {rejected:,} rows rejected.")
     if events.problems:
-        table = pd.DataFrame([{"line": p.line, "field": p.field, "reason": p.message} for p in events.problems])
+        table = pd.DataFrame([{"line": p.line, "field": visible(p.field), "reason": visible(p.message)}
+                              for p in events.problems])
         st.dataframe(table, hide_index=True, width="stretch", height=min(300, 40 + 35 * len(table)))
         st.download_button(L.UPLOAD_PROBLEMS.label, problems_csv(events.problems),
-                           file_name=f"{upload.name}.rejected.csv", mime="text/csv", key=L.UPLOAD_PROBLEMS.key)
+                           file_name=f"{file_name(upload.name)}.rejected.csv", mime="text/csv",
+                           key=L.UPLOAD_PROBLEMS.key)

@@ -8,6 +8,7 @@ from pathlib import Path
 from shapely.geometry import shape
 
 from .. import tables as core_tables
+from ..inputfile import Refused, read_json
 from ..problems import Problem, Report
 from . import tables
 from .corridor import build_corridor
@@ -52,7 +53,11 @@ def home_country(data_dir: Path):
     path = data_dir / "geodata" / "countries.geojson"
     if not path.exists():
         return None, ()
-    for f in json.loads(path.read_text(encoding="utf-8"))["features"]:
+    try:
+        doc = read_json(path)
+    except Refused as exc:
+        raise FileNotFoundError(f"{path}: {exc}") from None
+    for f in doc["features"]:
         if f["properties"].get("id") == "azerbaijan":
             return to_metric(shape(f["geometry"])), tuple(f["properties"].get("source_ids", ()))
     return None, ()
