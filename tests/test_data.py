@@ -216,8 +216,6 @@ def test_every_day_of_the_2020_war_has_at_least_two_reported_events(atlas):
     assert short == {}, f"days with fewer than 2 reported events: {short}"
 
 
-@pytest.mark.xfail(strict=True, reason="coverage target of issue 15 not yet reached: several months from "
-                   "2021 to 2024 have fewer than 4 reported events (see the assertion message)")
 def test_every_month_from_november_2020_to_june_2024_has_at_least_four_reported_events(atlas):
     per_month = _reported_per(atlas, 7)
     months = pd.period_range(*MONTHS, freq="M").strftime("%Y-%m")
