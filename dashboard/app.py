@@ -20,12 +20,11 @@ import streamlit as st
 
 from dashboard.core import changes
 from dashboard.core.atlas import default_data_dir, load_atlas
+from dashboard.ui import compare, mapview, panels, sidebar
 from dashboard.ui import labels as L
-from dashboard.ui import mapview, panels, sidebar
 from dashboard.ui import state as S
 
 DATA_ENV = "KARABAKH_ATLAS_DATA"
-VENDOR_PATH = "app/static/vendor"  # where `--server.enableStaticServing true` serves dashboard/static/vendor
 
 
 def data_dir() -> Path:
@@ -40,38 +39,17 @@ def atlas_for(path: str):
     return load_atlas(Path(path))
 
 
-def local_assets() -> str | None:
-    """Serve Leaflet and friends from the app (offline); returns a warning if that is not possible."""
-    try:
-        from dashboard.core.assets import use_cdn_assets, use_local_assets
-    except ImportError:
-        return "dashboard.core.assets is missing: the map loads Leaflet from CDNs."
-    if not st.get_option("server.enableStaticServing"):
-        use_cdn_assets()
-        return ("Static file serving is off, so the map loads Leaflet from CDNs (it needs the internet): "
-                "start the app with `make run`, or add `--server.enableStaticServing true`.")
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    try:
-        use_local_assets("/" + "/".join(p for p in (base, VENDOR_PATH) if p))
-    except ValueError as exc:
-        use_cdn_assets()
-        return f"Vendored map assets incomplete ({exc}); the map loads them from CDNs."
-    return None
-
-
 def main() -> None:
     st.set_page_config(page_title=L.TITLE, page_icon="🗺️", layout="wide", initial_sidebar_state="expanded")
     st.markdown(panels.PANEL_CSS, unsafe_allow_html=True)
-    assets_warning = local_assets()
     atlas = atlas_for(str(data_dir()))
     S.restore(atlas)
+    compare.restore(atlas)
 
     st.title(L.TITLE)
     first, last = changes.day_range(atlas)
     st.caption(f"{first} to {last}: control zones, the Lachin corridor, peacekeeper posts, "
                "border incidents and events, each with its sources. Scrub the date; click anything on the map.")
-    if assets_warning:
-        st.warning(assets_warning)
     notices = st.session_state.pop(S.NOTICES, None)
     if notices:
         st.warning(f"{L.NOTICE_PREFIX}: " + "; ".join(notices))
@@ -79,6 +57,10 @@ def main() -> None:
         st.info(f"No data in {atlas.data_dir}: run `python -m dashboard build`, or pass `-- --data DIR`.")
 
     sidebar.render(atlas)
+    if compare.toggle(atlas):  # compare mode replaces the single-date map
+        st.markdown(compare.COMPARE_CSS, unsafe_allow_html=True)
+        compare.render(atlas)
+        return
     playing = bool(st.session_state.get(S.PLAYING, False))
     fragment = st.fragment(mapview.fragment, run_every=mapview.PLAY_INTERVAL_S if playing else None,
                            key=L.FRAGMENT)

@@ -41,7 +41,6 @@ from .core.timemodel import EventIndex
 from .core.vocab import EVENT_TYPES, GEO_PRECISIONS
 
 SEED = 20201110
-MAP_COMPONENT = "streamlit_folium.st_folium"  # the component ui.mapcomponent draws the map with
 SYNTHETIC_SOURCE = {"source_id": "bench-synthetic", "outlet": "Benchmark", "title": "Synthetic event (benchmark only)",
                     "published": "2026-11-21", "url": "https://example.org/synthetic"}
 
@@ -97,27 +96,19 @@ def component_calls(name: str):
 
 def scrub(atlas: Atlas, days: list[str]) -> tuple[list[float], list[float]]:
     """Milliseconds and payload KB of one server-side slider step, per day."""
-    import logging
-
-    # The component is declared and called outside an app run (its arguments are caught here): streamlit
-    # would warn that there is no ScriptRunContext, as expected.
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
-        lambda record: "missing ScriptRunContext" not in record.getMessage())
-    from .core import mapview
+    from .map.layers import date_view
     from .ui import mapcomponent
 
-    with component_calls(MAP_COMPONENT) as sent:
+    with component_calls(mapcomponent.FRAME_TITLE) as sent:  # the iframe is titled with the component's name
         times, sizes = [], []
         for day in days:
             view = ViewState(day)
             start = time.perf_counter()
             state = state_on(atlas, day, view.event_window)
-            groups = mapview.date_layers(atlas, state, view.options)
-            mapcomponent.atlas_map(atlas, view.basemap, groups, key="bench", height=680,
-                                   returned_objects=["last_object_clicked_popup", "center", "zoom"])
+            mapcomponent.atlas_map(atlas, view.basemap, date_view(atlas, state, view.options), key="bench",
+                                   height=680)
             times.append((time.perf_counter() - start) * 1000)
-            args = {k: v for k, v in sent.pop().items() if k != "on_change"}
-            sizes.append(len(json.dumps(args).encode("utf-8")) / 1024)
+            sizes.append(len(json.dumps(sent.pop()).encode("utf-8")) / 1024)
     return times, sizes
 
 
@@ -188,9 +179,11 @@ def _exports(atlas: Atlas, progress) -> dict:
     start = time.perf_counter()
     export.export_png(atlas, view)
     out["snapshot_png_ms"] = round((time.perf_counter() - start) * 1000)
-    export.export_html(atlas, view)
+    from .map.page import export_html
+
+    export_html(atlas, view)
     start = time.perf_counter()
-    export.export_html(atlas, view)
+    export_html(atlas, view)
     out["snapshot_html_ms"] = round((time.perf_counter() - start) * 1000)
     return out
 

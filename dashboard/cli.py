@@ -92,17 +92,23 @@ def cmd_at(args) -> int:
     return status
 
 
-# Layer names accepted on the command line: the core layers, as in the data contract, and "events".
-CLI_LAYERS = {"control_zones": ("zones", "peacekeeping"), "lachin_corridor": ("corridor",),
-              "peacekeeper_posts": ("posts",), "border_incidents": ("incidents",), "events": ("events",)}
+def cli_layers() -> dict[str, tuple[str, ...]]:
+    """Layer names accepted on the command line (the data layers and "events") -> the toggles that show them."""
+    from .core import registry
+
+    out = {layer.key: (layer.view_key,) for layer in registry.LAYERS.values()
+           if layer.view_key and layer.key != "places"}
+    for view, key in registry.DERIVED_VIEWS.items():
+        out[key] += (view,)
+    return out
 
 
 def _view(args):
-    from .core.mapview import DEFAULT_LAYERS
     from .core.permalink import ViewState
+    from .core.view import DEFAULT_LAYERS
 
     if args.layers:
-        layers = tuple(dict.fromkeys(k for name in args.layers for k in CLI_LAYERS[name]))
+        layers = tuple(dict.fromkeys(k for name in args.layers for k in cli_layers()[name]))
         if args.format == "png":
             layers += ("places",)
     else:
@@ -120,7 +126,9 @@ def cmd_snapshot(args) -> int:
     if args.format == "png":
         data = export.export_png(atlas, view)
     elif args.format == "html":
-        data = export.export_html(atlas, view).encode("utf-8")
+        from .map.page import export_html
+
+        data = export_html(atlas, view).encode("utf-8")
     elif args.format == "geojson":
         data = export.export_geojson(atlas, view).encode("utf-8")
     elif args.format == "csv":
@@ -153,6 +161,33 @@ def cmd_timelapse(args) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
     print(f"wrote {args.out} ({max(1, len(data) // 1024)} KB)", file=sys.stderr)
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from .core import diff, diff_export
+
+    atlas = _load(args)
+    try:
+        comparison = diff.compare(atlas, args.day_from, args.day_to)
+    except diff.DateError as exc:
+        print(f"error: --{exc}", file=sys.stderr)
+        return 2
+    if args.format == "png":
+        from .core.diff_render import render_comparison_png
+
+        data = render_comparison_png(atlas, comparison)
+    elif args.format == "geojson":
+        data = diff_export.dumps(diff_export.comparison_geojson(comparison)).encode("utf-8")
+    elif args.format == "json":
+        data = diff_export.dumps(diff_export.comparison_json(comparison)).encode("utf-8")
+    else:
+        data = diff_export.settlements_csv(comparison).encode("utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    km2 = comparison.km2
+    print(f"wrote {args.out}: {comparison.day_from} -> {comparison.day_to}, {km2['AZ']:,.1f} km² to AZ, "
+          f"{km2['ARM']:,.1f} km² to ARM, {len(comparison.settlements)} settlements changed hands", file=sys.stderr)
     return 0
 
 
@@ -254,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("png", "html", "geojson", "csv", "zip"), required=True,
                    help="zip = cite-this-view bundle: PNG + GeoJSON + CSV + sources + README with a citation")
     p.add_argument("--out", type=Path, required=True, metavar="PATH")
-    p.add_argument("--layers", nargs="+", choices=tuple(CLI_LAYERS), help="default: all")
+    p.add_argument("--layers", nargs="+", choices=tuple(cli_layers()), help="default: all")
     p.add_argument("--since", type=_date, default=None, help="events since this date (default: all up to --date)")
     p.add_argument("--last-days", type=int, default=None, metavar="N", help="events of the last N days instead")
     p.add_argument("--types", nargs="+", choices=EVENT_TYPES, help="only these event types")
@@ -273,6 +308,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--names", choices=("both", "az", "hy"), default="both")
     p.add_argument("--frame-ms", type=int, default=700, help="milliseconds per frame")
     p.set_defaults(func=cmd_timelapse)
+
+    p = sub.add_parser("diff", help="compare two dates: the land that changed hands, how much, who says so")
+    _common(p)
+    p.add_argument("--from", dest="day_from", required=True, metavar="A", help="YYYY-MM-DD (either order)")
+    p.add_argument("--to", dest="day_to", required=True, metavar="B", help="YYYY-MM-DD; 'from' is A's side")
+    p.add_argument("--format", choices=("geojson", "json", "csv", "png"), required=True,
+                   help="geojson: the changed areas; json: km², settlements, changes; csv: the settlements; "
+                        "png: the comparison map")
+    p.add_argument("--out", type=Path, required=True, metavar="PATH")
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("import-acled", help="convert an ACLED export to events in the atlas schema")
     p.add_argument("file", type=Path, metavar="FILE", help="ACLED export (CSV)")

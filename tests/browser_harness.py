@@ -19,12 +19,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from dashboard.ui.mapcomponent import FRAME_TITLE
+
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-"""The map component's iframe (the one place that names it: tests and the bench use this constant)."""
+MAP_FRAME = f'iframe[title="{FRAME_TITLE}"]'
+"""The map component's iframe (tests and the bench use this constant; the title is the component's own)."""
 
 POLL_MS = 20
 """Waits poll on a timer, not on every animation frame (Playwright's default): a ``requestAnimationFrame``

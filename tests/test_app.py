@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.core.mapview import LAYER_KEYS
+from dashboard.core.view import LAYER_KEYS
 from dashboard.ui import labels as L
+from dashboard.ui import mapcomponent
 from dashboard.ui import mapview as ui_map
 
 from .conftest import make_atlas
@@ -21,29 +22,8 @@ def atlas_dir(tmp_path_factory):
     return make_atlas(tmp_path_factory.mktemp("app") / "atlas")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def restore_folium_assets():
-    yield
-    try:  # the app points folium at the vendored assets; give other tests folium's defaults back
-        from dashboard.core.assets import use_cdn_assets
-    except ImportError:
-        return
-    use_cdn_assets()
-
-
 @pytest.fixture
-def static_serving():
-    """`make run` starts the app with --server.enableStaticServing true; so do these tests."""
-    from streamlit import config
-
-    before = config.get_option("server.enableStaticServing")
-    config.set_option("server.enableStaticServing", True)
-    yield
-    config.set_option("server.enableStaticServing", before)
-
-
-@pytest.fixture
-def app(atlas_dir, monkeypatch, static_serving):
+def app(atlas_dir, monkeypatch):
     monkeypatch.setenv("KARABAKH_ATLAS_DATA", str(atlas_dir))
 
     def make(**params) -> AppTest:
@@ -57,8 +37,14 @@ def app(atlas_dir, monkeypatch, static_serving):
 
 def map_args(at) -> dict:
     [component] = at.get("component_instance")
-    assert component.proto.component_name == "streamlit_folium.st_folium"
-    return json.loads(component.proto.json_args)
+    assert component.proto.component_name == mapcomponent.FRAME_TITLE
+    args = json.loads(component.proto.json_args)
+    return {**args, "layers": json.loads(args["date"])}
+
+
+def drawn(args) -> str:
+    """The date layers' JSON text (feature ids and styles, the date tag and the names switch)."""
+    return args["date"]
 
 
 def side_panel(at) -> str:
@@ -96,8 +82,9 @@ def test_a_link_restores_the_view_and_the_link_follows_the_widgets(app):
     assert at.radio(key=L.NAMES.key).value == "az"
     assert at.number_input(key=L.WINDOW_DAYS.key).value == 7
     assert at.multiselect(key=L.CLAIMS.key).value == ["disputed"]
-    fg = map_args(at)["feature_group"]
-    assert '"data-date", "2021-05-12"' in fg and "border_incidents:i1" in fg and "events:" not in fg
+    args = map_args(at)
+    assert args["layers"]["day"] == "2021-05-12"
+    assert "border_incidents:i1" in drawn(args) and "events:" not in drawn(args)
     at.checkbox(key=L.LAYERS["events"].key).check().run()
     at.slider(key=L.DAY.key).set_value(date(2021, 5, 13)).run()
     assert at.query_params["date"] == "2021-05-13"
@@ -124,30 +111,27 @@ def test_a_date_step_swaps_the_date_layers_but_keeps_the_map(app):
     assert map_args(at) == before  # same state, same arguments: the browser has nothing to redo
     at.slider(key=L.DAY.key).set_value(date(2020, 11, 10)).run()
     after = map_args(at)
-    assert before["key"] == after["key"]  # the component's identity: no remount
-    assert before["script"] == after["script"]  # the base map carries nothing of the date
-    assert before["feature_group"] != after["feature_group"]
-    assert "control_zones:z-west-arm" in before["feature_group"] and "z-west-az" not in before["feature_group"]
-    assert "control_zones:z-west-az" in after["feature_group"] and "z-west-arm" not in after["feature_group"]
-    assert '"data-date", "2020-11-10"' in after["feature_group"]
-    assert after["returned_objects"] == ui_map.RETURNED
-    links = after["js_links"] + after["css_links"]
-    assert links and all(u.startswith("/app/static/vendor/") for u in links)  # offline: served by the app
-    assert [u.rsplit("/", 1)[1] for u in links] == ["leaflet.js", "leaflet-default-icon.js", "leaflet.css"]
-    assert after["zoom"] is None and after["center"] is None  # the user's view is left alone
+    assert before["base"] == after["base"]  # the base map carries nothing of the date: drawn once
+    assert before["date_key"] != after["date_key"]
+    assert "control_zones:z-west-arm" in drawn(before) and "z-west-az" not in drawn(before)
+    assert "control_zones:z-west-az" in drawn(after) and "z-west-arm" not in drawn(after)
+    assert after["layers"]["day"] == "2020-11-10"
+    links = after["base"]["js"] + after["base"]["css"]
+    assert links and not any(":" in u or u.startswith("/") for u in links)  # offline: files of the component
+    assert [u.rsplit("/", 1)[1] for u in links] == ["leaflet.js", "leaflet-default-icon.js", "atlas.js",
+                                                    "leaflet.css", "atlas.css"]
+    assert after["view"] is None  # the user's view is left alone
     at.checkbox(key=L.LAYERS["zones"].key).uncheck().run()
-    assert map_args(at)["key"] == before["key"] and "control_zones:" not in map_args(at)["feature_group"]
+    assert map_args(at)["base"] == before["base"] and "control_zones:" not in drawn(map_args(at))
     at.selectbox(key=L.BASEMAP.key).set_value("osm").run()
-    assert map_args(at)["key"] != before["key"]  # a new basemap is a new map (documented)
+    assert map_args(at)["base"]["key"] != before["base"]["key"]  # a new basemap is a new map (documented)
 
 
 def test_a_click_on_the_map_shows_the_full_sources_in_the_side_panel(app):
     at = app(date="2020-11-12")
     assert L.SELECTED_EMPTY in side_panel(at)
-    key = map_args(at)["key"]
-    at.session_state[key] = {"last_object_clicked_popup": "Azerbaijani forces\nHeld by ...\n"
-                                                          "ref control_zones:z-west-az",
-                             "center": {"lat": 39.61, "lng": 46.55}, "zoom": 9}
+    at.session_state[L.MAP] = {"selected": "control_zones:z-west-az", "center": {"lat": 39.61, "lng": 46.55},
+                               "zoom": 9}
     at.run()
     panel = side_panel(at)
     assert '<div class="side-title">Azerbaijani forces</div>' in panel
@@ -162,9 +146,10 @@ def test_a_permalink_selection_and_view_are_restored(app):
     panel = side_panel(at)
     assert "Shelling: West" in panel and "Report &lt;b&gt;A&lt;/b&gt;" in panel  # escaped title
     args = map_args(at)
-    assert args["center"] == pytest.approx([39.5, 46.5]) and round(args["zoom"]) == 10  # once, to restore it
+    view = args["view"]
+    assert (view["lat"], view["lng"]) == pytest.approx((39.5, 46.5)) and view["zoom"] == 10  # once, to restore it
     at.slider(key=L.DAY.key).set_value(date(2020, 11, 13)).run()
-    assert map_args(at)["center"] is None and map_args(at)["zoom"] is None
+    assert map_args(at)["view"] is None
 
 
 def test_previous_and_next_change_and_key_dates_move_the_date(app):
@@ -197,12 +182,12 @@ def test_names_switch_and_place_search(app):
     before = map_args(at)
     at.radio(key=L.NAMES.key).set_value("az").run()
     after = map_args(at)
-    assert 'mode = "az"' in after["feature_group"]  # the date layers switch the labels' name form...
-    assert after["key"] == before["key"] and "Qərb" in after["script"]  # ...the base map, which has them, stays
+    assert after["layers"]["names"]["mode"] == "az"  # the date layers switch the labels' name form...
+    assert after["base"] == before["base"] and "Qərb" in after["base"]["script"]  # ...the base map stays
     at.selectbox(key=L.PLACE.key).set_value("east").run()
     args = map_args(at)
-    assert args["center"][0] == pytest.approx(39.5) and args["center"][1] == pytest.approx(47.5)
-    assert round(args["zoom"]) == 12
+    assert (args["view"]["lat"], args["view"]["lng"]) == pytest.approx((39.5, 47.5))
+    assert args["view"]["zoom"] == 12
     assert "Şərq" in side_panel(at)  # the place's names and sources in the side panel
 
 
@@ -219,21 +204,25 @@ def test_play_advances_to_the_next_change(app, monkeypatch):
     assert at.slider(key=L.DAY.key).value == date(2020, 11, 15)
 
 
-def test_without_static_serving_the_map_falls_back_to_cdns_and_says_so(app):
+def test_the_map_needs_no_static_serving(app):
     from streamlit import config
 
+    before = config.get_option("server.enableStaticServing")
     config.set_option("server.enableStaticServing", False)
-    at = app()
-    assert any("Static file serving is off" in w.value for w in at.warning)
-    assert all(u.startswith("https://") for u in map_args(at)["js_links"])
+    try:
+        at = app()
+    finally:
+        config.set_option("server.enableStaticServing", before)
+    assert not at.warning and not at.exception
+    assert all(not u.startswith(("http:", "https:", "/")) for u in map_args(at)["base"]["js"])
 
 
 def test_an_event_window_from_a_link_drives_the_events_shown(app):
     at = app(date="2020-11-16", window="since-2020-11-02")
     assert at.radio(key=L.WINDOW_MODE.key).value == "since"
     assert at.date_input(key=L.WINDOW_SINCE.key).value == date(2020, 11, 2)
-    fg = map_args(at)["feature_group"]
+    fg = drawn(map_args(at))
     assert "events:e2" in fg and "events:e3" in fg and "events:e1" not in fg  # e3 runs 1-3 Nov
     at.radio(key=L.WINDOW_MODE.key).set_value("all").run()
-    assert "events:e1" in map_args(at)["feature_group"]
+    assert "events:e1" in drawn(map_args(at))
     assert at.query_params["window"] == "all"

@@ -13,16 +13,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CORE = ROOT / "dashboard" / "core"
 BANNED = ("streamlit", "folium", "branca")
 
-# Core modules that import folium today: issue 11 moves the map code out of the core. Strict, so each one
-# that stops importing folium fails here until it is struck from this list.
-MOVING_OUT = {
-    "dashboard.core.changes",
-    "dashboard.core.export",
-    "dashboard.core.mapview",
-    "dashboard.core.permalink",
-    "dashboard.core.render",
-}
-
 
 def core_modules() -> list[str]:
     """Every module under dashboard/core, packages included, by its dotted name."""
@@ -31,11 +21,6 @@ def core_modules() -> list[str]:
         parts = path.relative_to(ROOT).with_suffix("").parts
         names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
     return names
-
-
-def params() -> list:
-    return [pytest.param(name, id=name, marks=[pytest.mark.xfail(strict=True, reason="moves out of core in issue 11")]
-                         if name in MOVING_OUT else []) for name in core_modules()]
 
 
 def banned_after_import(module: str) -> str:
@@ -54,13 +39,9 @@ def loaded() -> dict[str, str]:
         return dict(zip(modules, pool.map(banned_after_import, modules), strict=True))
 
 
-@pytest.mark.parametrize("module", params())
+@pytest.mark.parametrize("module", core_modules())
 def test_core_module_imports_neither_streamlit_nor_folium_nor_branca(module, loaded):
     assert loaded[module] == "", f"importing {module} loads {loaded[module]}"
-
-
-def test_the_list_of_modules_moving_out_names_only_core_modules():
-    assert MOVING_OUT <= set(core_modules())
 
 
 def test_every_core_module_is_found():

@@ -12,6 +12,7 @@ from PIL import Image
 
 from dashboard.core import export
 from dashboard.core.permalink import ViewState, decode
+from dashboard.map.page import export_html
 from tests.conftest import EVENTS, make_atlas
 
 
@@ -74,7 +75,7 @@ def controller_tint(rgb) -> str | None:
     """The controller whose colour, laid over white at some opacity, is this pixel (None if neither is)."""
     from matplotlib.colors import to_rgb
 
-    from dashboard.core.mapview import CONTROLLER_COLOURS
+    from dashboard.core.palette import CONTROLLER_COLOURS
 
     pixel, white = np.asarray(rgb[:3], dtype=float), np.full(3, 255.0)
     best, residual = None, 8.0  # in 0-255 units: anti-aliasing and PNG rounding stay well below it
@@ -96,7 +97,7 @@ def test_png_shows_each_dates_controller_inside_a_zone(atlas, png_pixel):
 
 
 def test_html_is_self_contained_and_escapes_text(hostile_atlas):
-    page = export.export_html(hostile_atlas, ViewState("2020-11-15", window="all"))
+    page = export_html(hostile_atlas, ViewState("2020-11-15", window="all"))
     assert not re.search(r"<script[^>]+src=[\"']?(https?:)?//", page)
     assert not re.search(r"<link[^>]+href=[\"']?(https?:)?//", page)
     assert "L.map(" in page
@@ -111,7 +112,7 @@ def test_html_is_self_contained_and_escapes_text(hostile_atlas):
 @pytest.mark.browser
 def test_html_export_opens_offline_and_popups_show_escaped_sources(offline_file_page, hostile_atlas, tmp_path):
     page_file = tmp_path / "view.html"
-    page_file.write_text(export.export_html(hostile_atlas, ViewState("2020-11-15", window="all")), encoding="utf-8")
+    page_file.write_text(export_html(hostile_atlas, ViewState("2020-11-15", window="all")), encoding="utf-8")
     page, blocked = offline_file_page(page_file, (1000, 700))
     page.wait_for_selector(".leaflet-container .datetag")
     opened = page.evaluate("""() => {

@@ -69,21 +69,17 @@ def test_hostile_events_through_the_upload(atlas, name):
 
 
 def test_html_survives_as_text_and_reaches_no_page_unescaped(atlas):
-    from dashboard.core.mapview import MapOptions, date_layers
     from dashboard.core.query import state_on
+    from dashboard.core.view import MapOptions
+    from dashboard.map.page import map_page
 
     root_atlas = atlas
     uploaded = read_user_events((HOSTILE / "events_html_everywhere.csv").read_bytes(), "x.csv", root_atlas)
     row = uploaded.events.set_index("event_id").loc["xss1"]
     assert row["location"] == "<script>alert('loc')</script>"  # kept verbatim as data...
     state = state_on(root_atlas, "2020-11-15")
-    state.events = uploaded.events
-    import folium
-
-    fmap = folium.Map()
-    for group in date_layers(root_atlas, state, MapOptions(layers=("events",))):
-        group.add_to(fmap)
-    page = fmap.get_root().render()
+    page = map_page(root_atlas, state, MapOptions(layers=("events",)), "t", "v", user=uploaded)
+    assert "xss1" in page  # the uploaded event is drawn
     for raw in ("<script>alert('loc')</script>", "<img src=x onerror=alert(1)>", "</script><script>alert(2)",
                 '<a href="javascript:alert(3)">'):
         assert raw not in page  # ...never as markup in the map page

@@ -1,9 +1,9 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.core.mapview import BASEMAPS, LAYER_KEYS, NAME_MODES, MapOptions
 from dashboard.core.permalink import ViewState, decode, encode, event_window, window_spec
 from dashboard.core.timemodel import EventWindow
+from dashboard.core.view import BASEMAPS, LAYER_KEYS, NAME_MODES, MapOptions
 from dashboard.core.vocab import CLAIM_STATUSES, EVENT_TYPES
 
 FIRST, LAST = "1994-05-12", "2024-06-12"
@@ -113,3 +113,22 @@ def test_the_state_gives_the_map_options_and_event_window():
     state = ViewState("2020-11-10", layers=("events",), claims=("confirmed",), names="az", window="last-7")
     assert state.options == MapOptions(layers=("events",), names="az", claims=("confirmed",))
     assert state.event_window.bounds("2020-11-10") == ("2020-11-04", "2020-11-10")
+
+
+def test_compare_mode_round_trips_in_either_order():
+    for pair in (("2020-09-27", "2020-11-10"), ("2023-09-19", "2020-11-10")):
+        state = ViewState(day="2020-11-10", compare=pair)
+        params = encode(state, DEFAULTS)
+        assert params["compare"] == f"{pair[0]}..{pair[1]}"
+        assert read(params) == (state, [])
+    assert "compare" not in encode(DEFAULTS)
+
+
+def test_a_bad_comparison_is_ignored_with_a_notice():
+    for text, reason in (("2020-09-27", "is not 'YYYY-MM-DD..YYYY-MM-DD'"),
+                         ("2020-09-27..2020-02-30", "is not 'YYYY-MM-DD..YYYY-MM-DD'"),
+                         ("2020-09-27..2020-11-10..2021-01-01", "is not 'YYYY-MM-DD..YYYY-MM-DD'"),
+                         ("1990-01-01..2020-11-10", f"is outside the atlas ({FIRST} to {LAST})")):
+        state, notices = read({"compare": text})
+        assert state.compare is None
+        assert notices == [f"compare: {text!r} {reason}"]

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from . import tables
-from .layers import CRS, LAYER_SPECS, check_zone_overlaps, read_layer, with_none
+from . import registry, tables
+from .layers import CRS, check_zone_overlaps, read_layer, with_none
 from .problems import Problem, Report
 from .timemodel import EventIndex
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SOURCE_FIELDS = ("source_id", "outlet", "title", "published", "url")
+"""What a resolved source carries, everywhere (popups, panels, exports)."""
+
+
+def resolve_sources(sources: dict[str, dict], ids) -> list[dict]:
+    """Full source records for ``ids``, in order, without repeats; unknown ids are skipped."""
+    return [{k: sources[s].get(k) for k in SOURCE_FIELDS} for s in dict.fromkeys(ids or ()) if s in sources]
 
 
 def default_data_dir() -> Path:
@@ -22,7 +29,7 @@ def default_data_dir() -> Path:
     return REPO_ROOT
 
 
-@dataclass
+@dataclass(eq=False)  # identity: modules memoise what they derive from an atlas (core.memo)
 class Atlas:
     """Everything valid in one atlas folder, indexed for date and point queries."""
 
@@ -33,16 +40,22 @@ class Atlas:
     layers: dict[str, gpd.GeoDataFrame]
     report: Report
     event_index: EventIndex = field(repr=False)
-    _cache: dict = field(default_factory=dict, repr=False)
 
     def resolve_sources(self, ids) -> list[dict]:
         """Full source records for ``ids``, in order, without repeats; unknown ids are skipped."""
-        out, seen = [], set()
-        for sid in ids or ():
-            if sid in self.sources and sid not in seen:
-                seen.add(sid)
-                out.append({k: self.sources[sid].get(k) for k in SOURCE_FIELDS})
-        return out
+        return resolve_sources(self.sources, ids)
+
+    @cached_property
+    def joined_events(self) -> gpd.GeoDataFrame:
+        """Events with the controller of the zone they fell in on their own date, corridor flag, nearest post."""
+        from .query import join_events  # query asks questions of an atlas: it imports this module
+
+        return join_events(self, self.events)
+
+    @cached_property
+    def day_range(self) -> tuple[str, str]:
+        """First and last day the atlas covers."""
+        return self.first_day, self.last_day
 
     @property
     def first_day(self) -> str:
@@ -106,11 +119,13 @@ def load_atlas(data_dir: Path | None = None, *, events_path: Path | None = None)
     events = events.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
 
     layers = {}
-    for key, spec in LAYER_SPECS.items():
+    for spec in registry.geojson_layers():
         frame = read_layer(spec, data_dir / spec.path, report, known)
-        if key == "control_zones":
+        if spec.key == "control_zones":
             frame = check_zone_overlaps(frame, report, spec.filename)
-        layers[key] = frame.reset_index(drop=True)
+        layers[spec.key] = frame.reset_index(drop=True)
 
     index = EventIndex(events["date"].tolist(), events["date_end"].tolist())
-    return Atlas(data_dir, sources, places, events, layers, report, index)
+    atlas = Atlas(data_dir, sources, places, events, layers, report, index)
+    atlas.joined_events  # noqa: B018 - computed once, at load: every view and export reads it
+    return atlas

@@ -13,12 +13,18 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from . import registry
 from .atlas import Atlas
+from .describe import place_name, places_by_id
 from .geodesy import area_km2, to_equal_area
-from .mapview import EVENT_FAMILIES, describe, place_name, places_by_id
+from .memo import AtlasMemo
+from .palette import EVENT_FAMILIES
+from .registry import describe
 from .timemodel import change_days as _change_days
 from .timemodel import shift, visible_mask
-from .vocab import CONTROLLER_LABELS, LAYERS
+from .vocab import CONTROLLER_LABELS
+
+_memo = AtlasMemo()
 
 KEY_DATES: tuple[tuple[str, str], ...] = (
     ("1994-05-12", "1994 ceasefire (Bishkek Protocol): the line of contact"),
@@ -40,16 +46,13 @@ CAPTURE_KINDS = ("city", "town")
 
 def day_range(atlas: Atlas) -> tuple[str, str]:
     """``(atlas.first_day, atlas.last_day)``, computed once (each property scans every layer)."""
-    if "day_range" not in atlas._cache:
-        atlas._cache["day_range"] = (atlas.first_day, atlas.last_day)
-    return atlas._cache["day_range"]
+    return atlas.day_range
 
 
 def change_days(atlas: Atlas) -> list[str]:
     """Every day on which a feature of some layer appears or disappears, sorted (cached)."""
-    if "change_days" not in atlas._cache:
-        atlas._cache["change_days"] = _change_days(atlas.layers[k] for k in LAYERS)
-    return atlas._cache["change_days"]
+    return _memo.get(atlas, "change_days",
+                     lambda: _change_days(atlas.layers[k] for k in registry.geojson_keys()))
 
 
 def previous_change(atlas: Atlas, day: str) -> str | None:
@@ -81,10 +84,7 @@ class KeyDate:
 
 def key_dates(atlas: Atlas, names: str = "both") -> list[KeyDate]:
     """The fixed key dates plus the first reported capture of each town or city, within the atlas range."""
-    key = ("key_dates", names)
-    if key not in atlas._cache:
-        atlas._cache[key] = _key_dates(atlas, names)
-    return atlas._cache[key]
+    return _memo.get(atlas, ("key_dates", names), lambda: _key_dates(atlas, names))
 
 
 def _key_dates(atlas: Atlas, names: str) -> list[KeyDate]:
@@ -124,9 +124,8 @@ class Change:
 
 def _zones_equal_area(atlas: Atlas) -> np.ndarray:
     """The control zones' geometries in the equal-area projection (metres), projected once."""
-    if "zones_equal_area" not in atlas._cache:
-        atlas._cache["zones_equal_area"] = to_equal_area(atlas.layers["control_zones"].geometry).to_numpy()
-    return atlas._cache["zones_equal_area"]
+    return _memo.get(atlas, "zones_equal_area",
+                     lambda: to_equal_area(atlas.layers["control_zones"].geometry).to_numpy())
 
 
 SETTLEMENT_KINDS = ("city", "town", "village")
@@ -134,16 +133,14 @@ SETTLEMENT_KINDS = ("city", "town", "village")
 
 def _settlements(atlas: Atlas) -> pd.DataFrame:
     """Gazetteer settlements inside the mapped area (the places whose holder the zones decide)."""
-    if "settlements" not in atlas._cache:
-        places = atlas.places
-        keep = places["kind"].isin(SETTLEMENT_KINDS) & places["area"].isin(("nkao", "districts"))
-        atlas._cache["settlements"] = places[keep].reset_index(drop=True)
-    return atlas._cache["settlements"]
+    places = atlas.places
+    return _memo.get(atlas, "settlements", lambda: places[
+        places["kind"].isin(SETTLEMENT_KINDS) & places["area"].isin(("nkao", "districts"))].reset_index(drop=True))
 
 
 def _holders(atlas: Atlas, mask: np.ndarray) -> dict[str, tuple[str, str, bool]]:
     """Settlement -> (controller, zone id, in the peacekeeping zone) under the zones selected by ``mask``."""
-    cache = atlas._cache.setdefault("holders", {})
+    cache = _memo.table(atlas, "holders")
     key = mask.tobytes()
     if key not in cache:
         zones = atlas.layers["control_zones"][mask]
@@ -214,15 +211,14 @@ def _names(known: dict, pids: list[str], names: str, limit: int = 25) -> str:
 
 def _records_on(atlas: Atlas, layer: str, column: str, day: str) -> list[dict]:
     """The records (no geometry) of ``layer`` whose ``column`` (valid_from or valid_to) is ``day``; indexed once."""
-    key = ("records_by_day", layer, column)
-    if key not in atlas._cache:
-        frame = atlas.layers[layer]
+    def build() -> dict[str, list[dict]]:
         index: dict[str, list[dict]] = {}
-        for record in frame.drop(columns=["geometry"]).to_dict("records"):
+        for record in atlas.layers[layer].drop(columns=["geometry"]).to_dict("records"):
             if isinstance(record.get(column), str):
                 index.setdefault(record[column], []).append(record)
-        atlas._cache[key] = index
-    return atlas._cache[key].get(day, [])
+        return index
+
+    return _memo.get(atlas, ("records_by_day", layer, column), build).get(day, [])
 
 
 def _ids_of(records: list[dict]) -> list[str]:
@@ -291,10 +287,8 @@ def what_changed(atlas: Atlas, day: str, names: str = "both") -> tuple[str | Non
     if on is None:
         return None, None, []
     since = previous_change(atlas, on)
-    key = ("what_changed", since, on, names)
-    if key not in atlas._cache:
-        atlas._cache[key] = changes_between(atlas, since, on, names)
-    return since, on, atlas._cache[key]
+    return since, on, _memo.get(atlas, ("what_changed", since, on, names),
+                                lambda: changes_between(atlas, since, on, names))
 
 
 # --- chart series -------------------------------------------------------------------------------------------------
@@ -306,8 +300,10 @@ def area_series(atlas: Atlas) -> pd.DataFrame:
     Columns ``date``, ``controller``, ``label``, ``km2``; one row per change day and controller, plus a
     closing row on the atlas's last day, so the series can be drawn as steps. Cached.
     """
-    if "area_series" in atlas._cache:
-        return atlas._cache["area_series"]
+    return _memo.get(atlas, "area_series", lambda: _area_series(atlas))
+
+
+def _area_series(atlas: Atlas) -> pd.DataFrame:
     zones = atlas.layers["control_zones"]
     rows = []
     if not zones.empty:
@@ -321,9 +317,7 @@ def area_series(atlas: Atlas) -> pd.DataFrame:
                 total = float(km2[mask & (controllers == controller)].sum())
                 rows.append({"date": day, "controller": controller, "label": CONTROLLER_LABELS[controller],
                              "km2": round(total, 1)})
-    frame = pd.DataFrame(rows, columns=["date", "controller", "label", "km2"])
-    atlas._cache["area_series"] = frame
-    return frame
+    return pd.DataFrame(rows, columns=["date", "controller", "label", "km2"])
 
 
 def area_on(atlas: Atlas, day: str) -> dict[str, float]:

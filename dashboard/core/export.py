@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import html
 import io
 import json
 import subprocess
@@ -19,19 +18,16 @@ from urllib.parse import urlencode
 
 from PIL import Image
 
-from .assets import inline_assets
-from .atlas import Atlas
-from .mapview import MapOptions, base_map, date_layers, filter_events, user_events_layer
+from .atlas import SOURCE_FIELDS, Atlas
 from .permalink import ViewState, encode
 from .query import State, state_on
+from .registry import data_layers as _data_layers
 from .render import DEFAULT_PICTURE, GIF_PICTURE, TITLE, Picture, render_png, state_sources
 from .snapshot import events_csv, safe_cell, state_geojson
+from .view import MapOptions, filter_events
 
 DEFAULT_APP_URL = "http://localhost:8501/"
-# View layer keys -> the core layers they draw (places are labels, not data).
-DATA_LAYERS = {"zones": "control_zones", "peacekeeping": "control_zones", "corridor": "lachin_corridor",
-               "posts": "peacekeeper_posts", "incidents": "border_incidents", "events": "events"}
-SOURCE_COLUMNS = ("source_id", "outlet", "title", "published", "url")
+SOURCE_COLUMNS = SOURCE_FIELDS
 
 
 def view_state(atlas: Atlas, view: ViewState) -> State:
@@ -42,15 +38,15 @@ def view_state(atlas: Atlas, view: ViewState) -> State:
 
 
 def user_part(atlas: Atlas, view: ViewState, user):
-    """``(view_atlas, visible uploaded events)`` for a ``UserEvents`` (or None), with the view's filters."""
+    """``(upload, its visible events)`` for a ``UserEvents`` (or None), with the view's filters."""
     if user is None or "events" not in view.options.layers:
         return None
-    return user.atlas_view(atlas), filter_events(user.in_window(view.day, view.event_window), view.options)
+    return user, filter_events(user.in_window(view.day, view.event_window), view.options)
 
 
 def data_layers(options: MapOptions) -> tuple[str, ...]:
     """The core layers behind the view's layer choice, in drawing order, without repeats."""
-    return tuple(dict.fromkeys(DATA_LAYERS[k] for k in options.layers if k in DATA_LAYERS))
+    return _data_layers(options.layers)
 
 
 def dataset_version(data_dir: Path) -> str:
@@ -107,24 +103,6 @@ def sources_csv(sources: list[dict]) -> str:
     for s in sources:
         writer.writerow([safe_cell(s.get(c)) for c in SOURCE_COLUMNS])
     return out.getvalue()
-
-
-def export_html(atlas: Atlas, view: ViewState, user=None) -> str:
-    """One self-contained HTML file: every script, stylesheet and font inlined; tiles left out."""
-    state = view_state(atlas, view)
-    fmap = base_map(atlas, basemap="none")
-    groups = date_layers(atlas, state, view.options)
-    part = user_part(atlas, view, user)
-    if part is not None:
-        groups.insert(len(groups) - 1, user_events_layer(part[0], part[1], view.options))  # date tag stays last
-    for group in groups:
-        group.add_to(fmap)
-    title = f"{TITLE}: {view.day}"
-    page = fmap.get_root().render()
-    version = html.escape(dataset_version(atlas.data_dir))
-    head = f'<head>\n<title>{html.escape(title)}</title>\n<meta name="dataset-version" content="{version}">'
-    page = page.replace("<head>", head, 1)
-    return inline_assets(page)
 
 
 def citation(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL) -> str:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,66 +9,15 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
-from . import vocab
 from .geodesy import to_equal_area
+from .geojson import Unreadable, load_feature_collection
 from .problems import Problem, Report
-from .tables import Invalid, choice, parse_bool, parse_date, text
+from .registry import LayerDef
+from .tables import Invalid, parse_date
 
 CRS = "EPSG:4326"
 # Zones with different controllers may touch; a shared area above this is an overlap.
 OVERLAP_TOLERANCE_M2 = 1_000.0
-
-
-@dataclass(frozen=True)
-class Prop:
-    name: str
-    parse: Callable[[str], object] = text
-    required: bool = True
-
-
-@dataclass(frozen=True)
-class LayerSpec:
-    key: str
-    geometry_types: tuple[str, ...]
-    props: tuple[Prop, ...]
-
-    @property
-    def filename(self) -> str:
-        return f"{self.key}.geojson"
-
-    @property
-    def path(self) -> str:
-        return f"geodata/{self.filename}"
-
-
-POLYGONS = ("Polygon", "MultiPolygon")
-LINES = ("LineString", "MultiLineString")
-
-LAYER_SPECS = {
-    "control_zones": LayerSpec(
-        "control_zones", POLYGONS,
-        (Prop("controller", choice(vocab.CONTROLLERS)), Prop("peacekeeping_zone", parse_bool, False),
-         Prop("peacekeeping_stage", choice(vocab.PEACEKEEPING_STAGES), False),
-         Prop("peacekeeping_note", text, False),
-         Prop("claim_status", choice(vocab.CLAIM_STATUSES), False), Prop("method", text, False),
-         Prop("precision_note", text, False)),
-    ),
-    "lachin_corridor": LayerSpec(
-        "lachin_corridor", POLYGONS + LINES,
-        (Prop("kind", choice(vocab.CORRIDOR_KINDS)), Prop("route"), Prop("status", choice(vocab.CORRIDOR_STATUSES)),
-         Prop("precision_note", text, False)),
-    ),
-    "peacekeeper_posts": LayerSpec(
-        "peacekeeper_posts", ("Point",),
-        (Prop("kind", choice(vocab.POST_KINDS)), Prop("name"), Prop("zone", choice(vocab.POST_ZONES), False),
-         Prop("geo_precision", choice(vocab.GEO_PRECISIONS))),
-    ),
-    "border_incidents": LayerSpec(
-        "border_incidents", ("Point",),
-        (Prop("incident_type", choice(vocab.INCIDENT_TYPES)), Prop("claim_status", choice(vocab.CLAIM_STATUSES)),
-         Prop("geo_precision", choice(vocab.GEO_PRECISIONS)), Prop("summary", text, False)),
-    ),
-}
 
 
 def _as_text(value) -> str:
@@ -114,7 +60,7 @@ def _check_geometry(geom_json, allowed: tuple[str, ...]):
 
 
 def read_layer(
-    spec: LayerSpec,
+    spec: LayerDef,
     path: Path,
     report: Report,
     known_sources: set[str] | None,
@@ -123,20 +69,15 @@ def read_layer(
     """Read one layer; return its valid features as a GeoDataFrame, report the rest."""
     label = label or spec.filename
     counter = report.file(spec.key, label)
-    columns = ["id", "valid_from", "valid_to", "source_ids", *[p.name for p in spec.props]]
+    columns = ["id", "valid_from", "valid_to", "source_ids", *[p.name for p in spec.columns]]
     empty = gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=CRS)
     if not path.exists():
         report.add(Problem(label, 0, "file", "file not found"))
         return empty
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.add(Problem(label, 0, "file", f"not a JSON document: {exc}"))
-        return empty
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(
-        doc.get("features"), list
-    ):
-        report.add(Problem(label, 0, "file", "not a GeoJSON FeatureCollection"))
+        doc = load_feature_collection(path)
+    except Unreadable as exc:
+        report.add(Problem(label, 0, "file", str(exc)))
         return empty
 
     rows, geoms, seen = [], [], {}
@@ -176,7 +117,7 @@ def read_layer(
                 problems.append(("source_ids", f"unknown source_id {', '.join(unknown)}"))
         except Invalid as exc:
             problems.append(("source_ids", str(exc)))
-        for prop in spec.props:
+        for prop in spec.columns:
             value = _as_text(props.get(prop.name))
             if not value:
                 if prop.required:

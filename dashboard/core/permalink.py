@@ -4,10 +4,11 @@ Pure (no streamlit). ``encode`` gives a dict of parameters (a value is a string,
 repeated parameter); ``decode`` reads such a dict, keeps what is valid and returns one notice per thing it
 ignored, so a damaged link still opens on as much of its view as it can.
 
-Parameters: ``date`` (YYYY-MM-DD), ``layers`` (comma list of mapview.LAYER_KEYS, or ``none``), ``types``
+Parameters: ``date`` (YYYY-MM-DD), ``layers`` (comma list of view.LAYER_KEYS, or ``none``), ``types``
 and ``claims`` (comma lists), ``actor`` (repeated), ``names`` (both|az|hy), ``window`` (``all``,
-``last-N`` or ``since-YYYY-MM-DD``), ``basemap``, ``view`` (``lat,lon,zoom``) and ``sel`` (``layer:id``
-of the feature whose sources the side panel shows).
+``last-N`` or ``since-YYYY-MM-DD``), ``basemap``, ``view`` (``lat,lon,zoom``), ``sel`` (``layer:id``
+of the feature whose sources the side panel shows) and ``compare`` (``A..B``: compare mode, two dates in the
+atlas's range, either order).
 """
 
 from __future__ import annotations
@@ -17,15 +18,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
-from .mapview import BASEMAPS, DEFAULT_BASEMAP, DEFAULT_LAYERS, DEFAULT_NAMES, LAYER_KEYS, NAME_MODES, MapOptions
+from . import registry
 from .timemodel import EventWindow
+from .view import BASEMAPS, DEFAULT_BASEMAP, DEFAULT_LAYERS, DEFAULT_NAMES, LAYER_KEYS, NAME_MODES, MapOptions
 from .vocab import CLAIM_STATUSES, EVENT_TYPES
 
 DEFAULT_WINDOW = "last-30"
 MAX_WINDOW_DAYS = 20_000
-SELECT_LAYERS = ("control_zones", "lachin_corridor", "peacekeeper_posts", "border_incidents", "events", "places")
+def _selectable() -> tuple[str, ...]:
+    """Layers whose features a link may select (every layer but the uploaded one, which a link cannot carry)."""
+    return tuple(k for k in registry.LAYERS if k != "user_events")
 IGNORED_PARAMS = frozenset({"embed", "embed_options"})  # Streamlit's own
-PARAMS = ("date", "layers", "types", "actor", "claims", "names", "window", "basemap", "view", "sel")
+PARAMS = ("date", "layers", "types", "actor", "claims", "names", "window", "basemap", "view", "sel", "compare")
 _WINDOW_RE = re.compile(r"^(all|last-(\d{1,5})|since-(\d{4}-\d{2}-\d{2}))$")
 _SEL_RE = re.compile(r"^([a-z_]+):(\S{1,200})$")
 
@@ -44,6 +48,7 @@ class ViewState:
     basemap: str = DEFAULT_BASEMAP
     view: tuple[float, float, int] | None = None
     selected: str | None = None
+    compare: tuple[str, str] | None = None  # (A, B): compare mode
 
     @property
     def options(self) -> MapOptions:
@@ -97,6 +102,8 @@ def encode(state: ViewState, defaults: ViewState | None = None) -> dict[str, str
         out["view"] = f"{lat:.4f},{lon:.4f},{int(zoom)}"
     if state.selected:
         out["sel"] = state.selected
+    if state.compare:
+        out["compare"] = "..".join(state.compare)
     return out
 
 
@@ -219,10 +226,21 @@ def decode(
     text = _last(params.get("sel"))
     if text is not None:
         m = _SEL_RE.match(text)
-        if not m or m.group(1) not in SELECT_LAYERS:
+        if not m or m.group(1) not in _selectable():
             notices.append(f"sel: {text!r} is not 'layer:feature-id'")
         else:
             state = replace(state, selected=text)
+
+    text = _last(params.get("compare"))
+    if text is not None:
+        parts = text.split("..")
+        days = [_date(p.strip()) for p in parts] if len(parts) == 2 else [None]
+        if None in days:
+            notices.append(f"compare: {text!r} is not 'YYYY-MM-DD..YYYY-MM-DD'")
+        elif not all(first_day <= d <= last_day for d in days):
+            notices.append(f"compare: {text!r} is outside the atlas ({first_day} to {last_day})")
+        else:
+            state = replace(state, compare=(days[0], days[1]))
     return state, notices
 
 

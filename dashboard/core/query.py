@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from .atlas import Atlas
+from . import registry
 from .geodesy import distance_km
+from .memo import AtlasMemo
 from .timemodel import EventWindow, change_days, overlap_mask, visible_mask
-from .vocab import CONTROLLER_LABELS, LAYERS
+from .vocab import CONTROLLER_LABELS
 
-WINDOWED = ("border_incidents",)
+if TYPE_CHECKING:
+    from .atlas import Atlas
+
+_memo = AtlasMemo()
 JOIN_COLUMNS = ("controller", "zone_id", "peacekeeping_zone", "lachin_corridor", "nearest_post_id",
                 "nearest_post_km")
 
@@ -34,12 +39,13 @@ def state_on(atlas: Atlas, day: str, window: EventWindow | None = None) -> State
     window = window or EventWindow()
     first, last = window.bounds(day)
     layers = {}
-    for k in LAYERS:
-        if k in WINDOWED:  # incidents last a day or a few: they follow the event window (same rule, a span)
+    for spec in registry.geojson_layers():
+        k = spec.key
+        if spec.windowed:  # incidents last a day or a few: they follow the event window (same rule, a span)
             layers[k] = atlas.layers[k][overlap_mask(atlas.layers[k], first, last)]
         else:
             layers[k] = _visible(atlas, k, day)
-    events = joined_events(atlas).iloc[atlas.event_index.window(first, last)]
+    events = atlas.joined_events.iloc[atlas.event_index.window(first, last)]
     return State(day, layers, events, (first, last))
 
 
@@ -49,15 +55,10 @@ def _visible(atlas: Atlas, layer: str, day: str) -> gpd.GeoDataFrame:
     Scrubbing asks for the same few periods again and again; slicing a GeoDataFrame costs milliseconds.
     """
     frame = atlas.layers[layer]
-    cache = atlas._cache.setdefault("visible", {})
-    bounds = cache.get((layer, "days"))
-    if bounds is None:
-        bounds = cache[(layer, "days")] = np.asarray(change_days([frame]), dtype=object).astype(str)
+    bounds = _memo.get(atlas, ("change_days", layer),
+                       lambda: np.asarray(change_days([frame]), dtype=object).astype(str))
     period = int(np.searchsorted(bounds, day, side="right"))
-    key = (layer, period)
-    if key not in cache:
-        cache[key] = frame[visible_mask(frame, day)]
-    return cache[key]
+    return _memo.get(atlas, ("visible", layer, period), lambda: frame[visible_mask(frame, day)])
 
 
 def _period_groups(days: np.ndarray, boundaries: list[str]):
@@ -127,19 +128,21 @@ def join_points(atlas: Atlas, days: np.ndarray, lats: np.ndarray, lons: np.ndarr
     return pd.DataFrame({k: pd.Series(v, dtype=v.dtype) for k, v in out.items()})
 
 
+def join_events(atlas: Atlas, events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``events`` with the controller of the zone each fell in on its own date, corridor flag and nearest post."""
+    frame = events.copy()
+    joined = join_points(atlas, frame["date"].to_numpy(dtype=object), frame["lat"].to_numpy(float),
+                         frame["lon"].to_numpy(float))
+    for col in JOIN_COLUMNS:
+        values = joined[col].to_numpy()
+        frame[col] = pd.Series(values, index=frame.index, dtype=values.dtype)
+    frame["controller_label"] = frame["controller"].map(CONTROLLER_LABELS)
+    return frame
+
+
 def joined_events(atlas: Atlas) -> gpd.GeoDataFrame:
-    """Events with the controller of the zone they fell in on their own date, corridor flag and nearest post."""
-    if "joined_events" not in atlas._cache:
-        ev = atlas.events
-        joined = join_points(atlas, ev["date"].to_numpy(dtype=object), ev["lat"].to_numpy(float),
-                             ev["lon"].to_numpy(float))
-        frame = ev.copy()
-        for col in JOIN_COLUMNS:
-            values = joined[col].to_numpy()
-            frame[col] = pd.Series(values, index=frame.index, dtype=values.dtype)
-        frame["controller_label"] = frame["controller"].map(CONTROLLER_LABELS)
-        atlas._cache["joined_events"] = frame
-    return atlas._cache["joined_events"]
+    """The atlas's events joined (computed when the atlas loads)."""
+    return atlas.joined_events
 
 
 def point_query(atlas: Atlas, day: str, lat: float, lon: float) -> dict:

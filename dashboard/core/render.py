@@ -8,7 +8,6 @@ legend, scale bar, north arrow, attribution and the sources (or a pointer to the
 from __future__ import annotations
 
 import io
-import json
 import math
 import textwrap
 from dataclasses import dataclass
@@ -28,21 +27,12 @@ from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
 from .atlas import Atlas  # noqa: E402
-from .mapview import (  # noqa: E402
-    CONTROLLER_COLOURS,
-    CORRIDOR_STYLES,
-    EVENT_COLOURS,
-    EVENT_FAMILIES,
-    LABELLED_KINDS,
-    PEACEKEEPING_COLOUR,
-    MapOptions,
-    filter_events,
-    peacekeeping_zones,
-    place_name,
-    winding_down,
-)
+from .describe import place_name  # noqa: E402
+from .geojson import read_feature_collection  # noqa: E402
+from .palette import CONTROLLER_COLOURS, CORRIDOR_STYLES, EVENT_COLOURS, PEACEKEEPING_COLOUR, legend  # noqa: E402
 from .query import State  # noqa: E402
-from .vocab import CONTROLLER_LABELS  # noqa: E402
+from .registry import data_layers  # noqa: E402
+from .view import LABELLED_KINDS, MapOptions, filter_events, peacekeeping_zones, winding_down  # noqa: E402
 
 TITLE = "Karabakh Conflict Atlas"
 EXTENT = (45.35, 38.75, 47.85, 40.65)  # lon/lat box of the default view
@@ -64,9 +54,8 @@ class Picture:
 
 
 def _read(path: Path) -> gpd.GeoDataFrame | None:
-    if not path.exists():
-        return None
-    return gpd.GeoDataFrame.from_features(json.loads(path.read_text(encoding="utf-8"))["features"], crs="EPSG:4326")
+    doc = read_feature_collection(path)
+    return None if doc is None else gpd.GeoDataFrame.from_features(doc["features"], crs="EPSG:4326")
 
 
 def _polygon_path(geom) -> MplPath:
@@ -119,19 +108,8 @@ def state_sources(atlas: Atlas, state: State, options: MapOptions) -> list[dict]
 
 def visible_frames(atlas: Atlas, state: State, options: MapOptions) -> dict[str, gpd.GeoDataFrame]:
     """The frames the picture draws, after the layer choice and the event filters."""
-    layers = set(options.layers)
-    out = {}
-    if "zones" in layers or "peacekeeping" in layers:
-        out["control_zones"] = state.layers["control_zones"]
-    if "corridor" in layers:
-        out["lachin_corridor"] = state.layers["lachin_corridor"]
-    if "posts" in layers:
-        out["peacekeeper_posts"] = state.layers["peacekeeper_posts"]
-    if "incidents" in layers:
-        out["border_incidents"] = state.layers["border_incidents"]
-    if "events" in layers:
-        out["events"] = filter_events(state.events, options)
-    return out
+    frames = {**state.layers, "events": filter_events(state.events, options)}
+    return {key: frames[key] for key in data_layers(options.layers) if key in frames}
 
 
 def _scale_bar(ax, lat: float) -> None:
@@ -153,31 +131,29 @@ def _north_arrow(ax) -> None:
                 arrowprops={"arrowstyle": "-|>", "color": "#111", "lw": 1.5}, zorder=30)
 
 
+_MARKERS = {"▲": "^", "◆": "D"}
+
+
 def _legend_handles(options: MapOptions) -> list:
-    layers = set(options.layers)
+    """The legend rows of the chosen layers (``palette.legend``: the same rows as the map's legend)."""
     handles = []
-    if "zones" in layers:
-        for code, colour in CONTROLLER_COLOURS.items():
-            handles.append(Patch(facecolor=colour, alpha=0.55, edgecolor=colour, label=CONTROLLER_LABELS[code]))
-        handles.append(Patch(facecolor="white", edgecolor="#444", hatch="///", label="Claimed or disputed control"))
-    if "peacekeeping" in layers:
-        handles.append(Patch(facecolor="none", edgecolor=PEACEKEEPING_COLOUR, linewidth=2,
-                             label="Russian peacekeepers' zone"))
-    if "corridor" in layers:
-        for status, (colour, dash) in CORRIDOR_STYLES.items():
-            handles.append(Line2D([], [], color=colour, linewidth=3, linestyle=_dash(dash),
-                                  label=f"Lachin corridor: {status}"))
-    if "posts" in layers:
-        handles.append(Line2D([], [], marker="^", linestyle="none", color="#222", label="Peacekeeper post"))
-    if "incidents" in layers:
-        handles.append(Line2D([], [], marker="D", linestyle="none", color="#7a0177", markerfacecolor="none",
-                              label="Border incident"))
-    if "events" in layers:
-        for label, colour, _ in EVENT_FAMILIES.values():
-            handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor=colour,
-                                  markeredgecolor="#222", label=label))
-        handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="white",
-                              markeredgecolor="#555", label="Claimed or disputed event (hollow)"))
+    for section, rows in legend(options.layers).items():
+        for row in rows:
+            label = f"Lachin corridor: {row.label}" if section == "corridor" else row.label
+            if row.mark in ("fill", "outline"):
+                handles.append(Patch(facecolor="none" if row.mark == "outline" or row.hatched else row.colour,
+                                     alpha=None if row.mark == "outline" else 0.55, edgecolor=row.edge,
+                                     linestyle=_dash(row.dash), hatch="///" if row.hatched else None,
+                                     linewidth=2 if row.mark == "outline" else 1, label=label))
+            elif row.mark == "line":
+                handles.append(Line2D([], [], color=row.colour, linewidth=3, linestyle=_dash(row.dash), label=label))
+            elif row.mark == "glyph":
+                handles.append(Line2D([], [], marker=_MARKERS.get(row.glyph, "^"), linestyle="none",
+                                      color=row.colour, label=label))
+            elif row.mark in ("dot", "halo"):
+                handles.append(Line2D([], [], marker="o", linestyle="none", label=label,
+                                      markerfacecolor="white" if row.hollow or row.mark == "halo" else row.colour,
+                                      markeredgecolor=row.edge))
     return handles
 
 
@@ -235,7 +211,7 @@ def _draw_map(ax, atlas: Atlas, state: State, options: MapOptions) -> None:
     incidents = state.layers["border_incidents"]
     if "incidents" in layers and len(incidents):
         ax.scatter(incidents.geometry.x, incidents.geometry.y, marker="D", s=40, facecolor="none",
-                   edgecolor="#7a0177", linewidth=1.5, zorder=10)
+                   edgecolor="#222222", linewidth=1.5, zorder=10)
     if "events" in layers:
         events = filter_events(state.events, options)
         if len(events):

@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
+from typing import TYPE_CHECKING
 
-import numpy as np
 import shapely
 
-from .atlas import Atlas
-from .query import State
-from .vocab import LAYERS
+from . import registry
+from .values import plain
+
+if TYPE_CHECKING:
+    from .atlas import Atlas
+    from .query import State
 
 EVENT_CSV_COLUMNS = (
     "event_id", "date", "date_end", "date_precision", "event_type", "location", "place_id", "lat", "lon",
@@ -24,21 +26,6 @@ _INTERNAL = {"_line", "_index", "_zone_pos", "geometry"}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "|", "%")
 
 
-def plain(value):
-    """A JSON-safe plain value (numpy scalars, NaN and lists handled)."""
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [plain(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def feature_properties(atlas: Atlas, layer: str, row) -> dict:
     props = {k: plain(v) for k, v in row.items() if k not in _INTERNAL}
     props["layer"] = layer
@@ -46,11 +33,12 @@ def feature_properties(atlas: Atlas, layer: str, row) -> dict:
     return props
 
 
-def state_geojson(atlas: Atlas, state: State, layers=LAYERS + ("events",), user=None) -> dict:
+def state_geojson(atlas: Atlas, state: State, layers: tuple[str, ...] | None = None, user=None) -> dict:
     """A FeatureCollection of everything visible in ``state``, each feature with its resolved sources.
 
     ``user``: optional ``(view_atlas, events)`` of uploaded events, exported as layer ``user_events``.
     """
+    layers = (*registry.geojson_keys(), "events") if layers is None else layers
     features = []
     frames = {**state.layers, "events": state.events}
     if user is not None:

@@ -65,6 +65,16 @@ def parse_url(value: str) -> str:
     return value
 
 
+def safe_url(value) -> str | None:
+    """The URL if ``parse_url`` accepts it, else None (for links drawn from data)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_url(value.strip())
+    except Invalid:
+        return None
+
+
 def parse_int(value: str) -> int:
     if not re.fullmatch(r"\d+", value):
         raise Invalid(f"{value!r} is not a whole number")

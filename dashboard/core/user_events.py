@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import acled, tables
-from .atlas import Atlas
+from .atlas import Atlas, resolve_sources
 from .csvfile import read_csv
 from .layers import CRS, with_none
 from .problems import Problem, Report
@@ -33,7 +33,7 @@ class TooLarge(ValueError):
     """The upload is over the documented limits."""
 
 
-@dataclass
+@dataclass(eq=False)  # identity: the map memoises its features per upload
 class UserEvents:
     """Valid uploaded events (joined, sorted by date), their sources, and every problem found."""
 
@@ -43,30 +43,28 @@ class UserEvents:
     sources: dict[str, dict]
     report: Report
     index: EventIndex = field(repr=False)
-    _views: dict = field(default_factory=dict, repr=False)
+    places: gpd.GeoDataFrame = field(repr=False)  # the atlas's gazetteer (names of the events' places)
+    atlas_sources: dict[str, dict] = field(repr=False)
 
     @property
     def problems(self) -> list[Problem]:
         return self.report.problems
 
     def in_window(self, day: str, window: EventWindow) -> gpd.GeoDataFrame:
-        first, last = window.bounds(day)
+        return self.between(*window.bounds(day))
+
+    def between(self, first: str, last: str) -> gpd.GeoDataFrame:
+        """The uploaded events in the window [first, last]."""
         return self.events.iloc[self.index.window(first, last)]
 
-    def atlas_view(self, atlas: Atlas) -> Atlas:
-        """The atlas with these events in place of its own and these sources added (cached): what the map,
-        popups and side panel of the uploaded layer read."""
-        view = self._views.get(id(atlas))
-        if view is None or view[0] is not atlas:
-            merged = Atlas(atlas.data_dir, {**atlas.sources, **self.sources}, atlas.places, self.events,
-                           atlas.layers, self.report, self.index)
-            merged._cache["joined_events"] = self.events
-            view = self._views[id(atlas)] = (atlas, merged)
-        return view[1]
+    @property
+    def joined_events(self) -> gpd.GeoDataFrame:
+        """The uploaded events, joined with the atlas's zones, corridor and posts when they were read."""
+        return self.events
 
     def resolve_sources(self, ids) -> list[dict]:
-        return [{k: self.sources[s].get(k) for k in ("source_id", "outlet", "title", "published", "url")}
-                for s in dict.fromkeys(ids or ()) if s in self.sources]
+        """Sources of uploaded events: the upload's own, then the atlas's (an atlas CSV may cite either)."""
+        return resolve_sources({**self.atlas_sources, **self.sources}, ids)
 
 
 def problems_csv(problems: list[Problem]) -> str:
@@ -124,7 +122,7 @@ def read_user_events(
     sources = {s: known[s] for s in used if s in known}
     progress(1.0, f"{len(events):,} events kept, {report.files['user_events'].rejected:,} rejected")
     return UserEvents(name, kind, events, sources, report,
-                      EventIndex(events["date"].tolist(), events["date_end"].tolist()))
+                      EventIndex(events["date"].tolist(), events["date_end"].tolist()), atlas.places, atlas.sources)
 
 
 def _frame(records: list[dict]) -> gpd.GeoDataFrame:

@@ -7,6 +7,7 @@ import streamlit as st
 from ..core import export
 from ..core.atlas import Atlas
 from ..core.permalink import ViewState
+from ..map.page import export_html
 from . import labels as L
 
 READY = "_export_ready"  # (format, view) -> bytes prepared for download
@@ -24,7 +25,7 @@ def _make(atlas: Atlas, view: ViewState, fmt: str, progress, user) -> bytes:
     if fmt == "png":
         return export.export_png(atlas, view, user=user)
     if fmt == "html":
-        return export.export_html(atlas, view, user=user).encode("utf-8")
+        return export_html(atlas, view, user=user).encode("utf-8")
     if fmt == "geojson":
         return export.export_geojson(atlas, view, user=user).encode("utf-8")
     if fmt == "csv":

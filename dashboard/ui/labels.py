@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.mapview import LAYER_TITLES
+from ..core.view import LAYER_TITLES
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,13 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from ..core import changes, mapview
+from ..core import changes
 from ..core.atlas import Atlas
 from ..core.permalink import ViewState
 from ..core.query import state_on
+from ..core.registry import parse_ref
+from ..core.view import visible_counts
+from ..map.layers import date_view
 from . import labels as L
 from . import panels, upload
 from . import state as S
@@ -23,8 +26,6 @@ from .mapcomponent import atlas_map
 
 MAP_HEIGHT = 680
 PLAY_INTERVAL_S = 1.5
-RETURNED = ["last_object_clicked_popup", "center", "zoom"]
-"""What a map interaction sends back: the clicked popup (side panel) and the view (permalink)."""
 
 
 def _set_day(day: str | None) -> None:
@@ -95,19 +96,12 @@ def date_controls(atlas: Atlas, day: str, names: str) -> None:
 def _map(atlas: Atlas, view: ViewState) -> dict | None:
     """Draw the map for ``view``; return what the browser reported (clicked popup, centre, zoom)."""
     state = state_on(atlas, view.day, view.event_window)
-    groups = mapview.date_layers(atlas, state, view.options)
-    user = upload.current()
-    if user is not None and "events" in view.options.layers:  # its own group, under the date tag (kept last)
-        groups.insert(len(groups) - 1, mapview.user_events_layer(
-            user.atlas_view(atlas), user.in_window(view.day, view.event_window), view.options))
+    layers = date_view(atlas, state, view.options, upload.current())
     fly = st.session_state.pop(S.FLY, None)
-    center = zoom = None
-    if fly is not None:  # a nudge makes a repeated fly-to the same place differ from the last one sent
-        nudge = 1e-7 * (st.session_state.get(S.FLY_COUNT, 0) % 2)
-        center, zoom = [fly[0] + nudge, fly[1]], fly[2] + nudge
-    result = atlas_map(atlas, view.basemap, groups, key=L.MAP, returned_objects=RETURNED, center=center,
-                       zoom=zoom, height=MAP_HEIGHT)
-    counts = mapview.visible_counts(atlas, state, view.options)
+    if fly is not None:  # the count makes a repeated fly-to the same place differ from the last one sent
+        fly = (*fly, st.session_state.get(S.FLY_COUNT, 0))
+    result = atlas_map(atlas, view.basemap, layers, key=L.MAP, height=MAP_HEIGHT, fly_to=fly)
+    counts = visible_counts(state, view.options)
     st.caption(f"{counts['zones']} control zones, {counts['posts']} peacekeeper posts, "
                f"{counts['incidents']} border incidents and {counts['events']} events "
                f"({state.window[0]} to {state.window[1]}) match the date and filters.")
@@ -119,10 +113,10 @@ def _remember(result: dict | None) -> None:
     if not result:
         return
     ss = st.session_state
-    popup = result.get("last_object_clicked_popup")
-    if popup and popup != ss.get(S.LAST_POPUP):
-        ss[S.LAST_POPUP] = popup
-        ref = mapview.parse_ref(popup)
+    selected = result.get("selected")
+    if isinstance(selected, str) and selected != ss.get(S.LAST_POPUP):
+        ss[S.LAST_POPUP] = selected
+        ref = parse_ref(f"ref {selected}")
         if ref:
             ss[S.SELECTED] = f"{ref[0]}:{ref[1]}"
     center, zoom = result.get("center"), result.get("zoom")
@@ -149,7 +143,7 @@ def fragment(atlas: Atlas, registered_playing: bool) -> None:
     view = S.current(atlas)
     with side_col:
         user = upload.current()
-        chosen = user.atlas_view(atlas) if user and (view.selected or "").startswith("user_events:") else atlas
+        chosen = user if user and (view.selected or "").startswith("user_events:") else atlas
         panels.side_panel(chosen, atlas, view)
     chart_left, chart_right = st.columns(2)
     with chart_left:

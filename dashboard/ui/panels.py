@@ -7,20 +7,14 @@ import streamlit as st
 
 from ..core import changes
 from ..core.atlas import Atlas
-from ..core.mapview import (
-    CONTROLLER_COLOURS,
-    EVENT_FAMILIES,
-    MapOptions,
-    describe,
-    esc,
-    filter_events,
-    find_feature,
-    sources_html,
-)
+from ..core.palette import CONTROLLER_COLOURS, EVENT_FAMILIES
 from ..core.permalink import ViewState
 from ..core.query import joined_events
+from ..core.registry import describe, find_feature
 from ..core.timemodel import is_visible
+from ..core.view import MapOptions, filter_events
 from ..core.vocab import CONTROLLER_LABELS
+from ..map.markup import esc, sources_html
 from . import labels as L
 
 

@@ -8,8 +8,9 @@ import streamlit as st
 
 from ..core import changes
 from ..core.atlas import Atlas
-from ..core.mapview import BASEMAPS, LAYER_KEYS, NAME_MODES, place_name, places_by_id
+from ..core.describe import place_name, places_by_id
 from ..core.permalink import MAX_WINDOW_DAYS
+from ..core.view import BASEMAPS, LAYER_KEYS, NAME_MODES
 from ..core.vocab import CLAIM_STATUSES, EVENT_TYPES
 from . import exports, upload
 from . import labels as L
@@ -68,7 +69,7 @@ def render(atlas: Atlas) -> None:
     sb.subheader("Display")
     sb.radio(L.NAMES.label, list(NAME_MODES), key=L.NAMES.key, help=L.NAMES.help, format_func=NAME_MODES.get)
     sb.selectbox(L.BASEMAP.label, list(BASEMAPS), key=L.BASEMAP.key, help=L.BASEMAP.help,
-                 format_func=lambda k: BASEMAPS[k][0])
+                 format_func=BASEMAPS.get)
 
     with sb:
         st.divider()

@@ -9,9 +9,9 @@ import streamlit as st
 
 from ..core import changes
 from ..core.atlas import Atlas
-from ..core.mapview import LAYER_KEYS
 from ..core.permalink import ViewState, decode, encode, event_window, window_spec
 from ..core.timemodel import EventWindow
+from ..core.view import LAYER_KEYS
 from . import labels as L
 
 DEFAULT_DAY = "2020-11-10"

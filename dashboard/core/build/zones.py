@@ -82,8 +82,12 @@ def build_cells(places: list[dict], country=None):
         outline = shapely.intersection(outline, country)
     clipped = {settlements[i]["place_id"]: shapely.intersection(cells[i], outline)
                for i in np.flatnonzero(inside)}
-    inside_places = [p for p in settlements if p.get("area") in IN_AREA]
-    return inside_places, clipped, outline
+    return area_settlements(settlements), clipped, outline
+
+
+def area_settlements(places: list[dict]) -> list[dict]:
+    """The settlements whose cells make up the mapped area (the places the control changes apply to)."""
+    return [p for p in _settlements(places) if p.get("area") in IN_AREA]
 
 
 def resolve_scope(scope: str, places: list[dict], state: dict[str, CellState]) -> tuple[set[str], list[str]]:
@@ -135,6 +139,23 @@ def resolve_scope(scope: str, places: list[dict], state: dict[str, CellState]) -
     return include - exclude, errors
 
 
+def apply_change(change: dict, places: list[dict], state: dict[str, CellState]) -> tuple[set[str], list[str]]:
+    """Apply one control_changes row to ``state`` (place id -> CellState); return its targets and scope errors."""
+    targets, errors = resolve_scope(change["scope"], places, state)
+    for pid in targets:
+        s = state[pid]
+        if change["controller"] is not None:
+            if change["controller"] == s.controller:  # same holder: the row adds evidence (e.g. confirms)
+                s.sources["controller"] = tuple(dict.fromkeys(s.sources["controller"] + tuple(change["source_ids"])))
+            else:
+                s.sources["controller"] = tuple(change["source_ids"])
+            s.controller, s.claim = change["controller"], change["claim_status"]
+        if change["peacekeeping_zone"] is not None:
+            s.peacekeeping = change["peacekeeping_zone"]
+            s.sources["peacekeeping"] = tuple(change["source_ids"])
+    return targets, errors
+
+
 def stage_on(stages: list[dict], day: str) -> dict | None:
     """The peacekeeping stage row in force on ``day`` (the latest one starting by then), if any."""
     found = [s for s in stages if s["valid_from"] <= day < s["valid_to"]]
@@ -160,20 +181,9 @@ def build_zones(places: list[dict], changes: list[dict], country=None, country_s
         by_day.setdefault(c["date"], []).append(c)
     for day in days:
         for c in by_day.get(day, []):
-            targets, errors = resolve_scope(c["scope"], inside, state)
+            _, errors = apply_change(c, inside, state)
             for e in errors:
                 problems.append(Problem(label, c["_line"], "scope", e))
-            for pid in targets:
-                s = state[pid]
-                if c["controller"] is not None:
-                    if c["controller"] == s.controller:  # same holder: the row adds evidence (e.g. confirms)
-                        s.sources["controller"] = tuple(dict.fromkeys(s.sources["controller"] + tuple(c["source_ids"])))
-                    else:
-                        s.sources["controller"] = tuple(c["source_ids"])
-                    s.controller, s.claim = c["controller"], c["claim_status"]
-                if c["peacekeeping_zone"] is not None:
-                    s.peacekeeping = c["peacekeeping_zone"]
-                    s.sources["peacekeeping"] = tuple(c["source_ids"])
         snapshots.append((day, {pid: CellState(s.controller, s.peacekeeping, s.claim, dict(s.sources))
                                 for pid, s in state.items()}))
     unset = sorted(pid for pid, s in state.items() if s.controller is None)

@@ -1,0 +1,224 @@
+"""The facts of a feature, shared by popups, the side panel and the changes list: title, facts, sources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .geodesy import area_km2
+from .memo import AtlasMemo
+from .values import plain
+from .vocab import CONTROLLER_LABELS
+
+if TYPE_CHECKING:
+    from .atlas import Atlas
+
+DEFAULT_NAMES = "both"
+_memo = AtlasMemo()
+
+
+@dataclass
+class Description:
+    """A feature's title, key facts and full sources."""
+
+    layer: str
+    feature_id: str
+    title: str
+    facts: list[tuple[str, str]]
+    sources: list[dict]
+    key_facts: int = 4  # how many facts the popup shows
+
+    @property
+    def ref(self) -> str:
+        return f"{self.layer}:{self.feature_id}"
+
+
+def clean(value):
+    """A plain value, or None for empty text, NaN and missing values."""
+    value = plain(value)
+    if isinstance(value, str):
+        value = value.strip()
+    return None if value in ("", None) or (isinstance(value, float) and np.isnan(value)) else value
+
+
+def human(value: str | None) -> str | None:
+    return None if value is None else str(value).replace("_", " ")
+
+
+def period(valid_from, valid_to) -> str:
+    if valid_to:
+        return f"{valid_from} to {valid_to} (exclusive)"
+    return f"from {valid_from}, no end date recorded"
+
+
+def facts(pairs: Iterable[tuple[str, object]]) -> list[tuple[str, str]]:
+    """Label/value pairs as text, leaving out empty values."""
+    out = []
+    for label, value in pairs:
+        value = clean(value)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        out.append((label, str(value)))
+    return out
+
+
+def source_list(value) -> list[str]:
+    """Source ids from a list or a ``;``-separated text."""
+    if isinstance(value, str):
+        return [s.strip() for s in value.split(";") if s.strip()]
+    return list(value) if value is not None else []
+
+
+# --- names ----------------------------------------------------------------------------------------------------
+
+
+def place_name(place: Mapping, mode: str = DEFAULT_NAMES) -> str:
+    """A place's name in a name mode: ``both`` -> "Shusha / Shushi", ``az``/``hy`` -> that form."""
+    en = clean(place.get("name_en")) or clean(place.get("place_id")) or ""
+    if mode == "az":
+        return clean(place.get("name_az")) or en
+    if mode == "hy":
+        return clean(place.get("name_hy")) or en
+    return en
+
+
+def places_by_id(atlas: Atlas) -> dict[str, dict]:
+    """The gazetteer as ``place_id -> record``."""
+    def build():
+        frame = atlas.places.drop(columns=["geometry"], errors="ignore")
+        return {r["place_id"]: r for r in frame.to_dict("records")}
+
+    return _memo.get(atlas, "places_by_id", build)
+
+
+def event_location(atlas: Atlas, row: Mapping, mode: str) -> str:
+    """The event's location; when it is its gazetteer place's name, in the chosen name mode."""
+    location = clean(row.get("location")) or ""
+    place = places_by_id(atlas).get(clean(row.get("place_id")) or "")
+    if place is not None and location == clean(place.get("name_en")):
+        return place_name(place, mode)
+    return location
+
+
+def place_list(atlas: Atlas, ids: list, names: str, limit: int = 12) -> str:
+    known = places_by_id(atlas)
+    labels = [place_name(known[i], names) if i in known else str(i) for i in ids]
+    shown = ", ".join(labels[:limit])
+    return shown + (f" and {len(labels) - limit} more" if len(labels) > limit else "")
+
+
+def feature_km2(atlas: Atlas, layer: str, feature_id: str) -> float | None:
+    """Area in km² (equal-area projection) of one polygon feature of ``layer``; the layer's are computed once."""
+    def build():
+        frame = atlas.layers[layer]
+        polygons = frame[frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+        return dict(zip(polygons["id"], area_km2(polygons.geometry), strict=True)) if len(polygons) else {}
+
+    km2 = _memo.get(atlas, ("feature_km2", layer), build).get(feature_id)
+    return None if km2 is None else float(km2)
+
+
+# --- one describer per layer (the registry names them) -----------------------------------------------------------
+
+
+def describe_event(atlas: Atlas, row: Mapping, names: str, layer: str = "events") -> Description:
+    get = row.get
+    fid = str(get("event_id"))
+    when = get("date") + (f" to {get('date_end')}" if clean(get("date_end")) else "")
+    actors = " / ".join(a for a in (clean(get("actor1")), clean(get("actor2"))) if a)
+    deaths = clean(get("fatalities"))
+    if deaths is not None and clean(get("fatalities_note")):
+        deaths = f"{deaths} ({get('fatalities_note')})"
+    title = f"{human(get('event_type')).capitalize()}: {event_location(atlas, row, names)}"
+    if layer == "user_events":
+        title = f"Your data · {title}"
+    pairs = facts([
+        ("Date", f"{when} (precision: {get('date_precision')})"), ("Claim status", get("claim_status")),
+        ("Summary", get("summary")), ("Location precision", get("geo_precision")), ("Actors", actors),
+        ("Fatalities", deaths), ("Held by at the time", get("controller_label")),
+        ("In the Lachin corridor zone", True if get("lachin_corridor") else None), ("Tags", get("tags")),
+        ("Event id", fid),
+    ])
+    return Description(layer, fid, title, pairs, atlas.resolve_sources(get("source_ids")), key_facts=4)
+
+
+def describe_user_event(atlas: Atlas, row: Mapping, names: str) -> Description:
+    return describe_event(atlas, row, names, layer="user_events")
+
+
+def describe_place(atlas: Atlas, row: Mapping, names: str) -> Description:
+    get = row.get
+    pairs = facts([
+        ("Azerbaijani", get("name_az")), ("Armenian", get("name_hy")), ("Russian", get("name_ru")),
+        ("District", get("district")), ("Kind", get("kind")), ("Coordinates", f"{get('lat')}, {get('lon')}"),
+    ])
+    return Description("places", str(get("place_id")), place_name(row, names), pairs,
+                       atlas.resolve_sources(get("source_ids")), 3)
+
+
+def _layer_description(atlas: Atlas, layer: str, row: Mapping, title: str, pairs) -> Description:
+    return Description(layer, str(row.get("id")), title, facts(pairs),
+                       atlas.resolve_sources(source_list(row.get("source_ids"))))
+
+
+def describe_zone(atlas: Atlas, row: Mapping, names: str) -> Description:
+    get = row.get
+    fid = str(get("id"))
+    controller = clean(get("controller"))
+    claim = clean(get("claim_status")) or "confirmed"
+    title = CONTROLLER_LABELS.get(controller, controller or "Unknown")
+    if claim != "confirmed":
+        title += f" ({claim})"
+    area = feature_km2(atlas, "control_zones", fid)
+    zone_places = get("places")
+    stage = " — ".join(x for x in (clean(get("peacekeeping_stage")), clean(get("peacekeeping_note"))) if x)
+    return _layer_description(atlas, "control_zones", row, title, [
+        ("Held by", CONTROLLER_LABELS.get(controller, controller)), ("Claim status", claim),
+        ("Valid", period(get("valid_from"), clean(get("valid_to")))),
+        ("Russian peacekeeping zone", bool(get("peacekeeping_zone"))), ("Peacekeeping stage", stage or None),
+        ("Area", None if area is None else f"{area:,.0f} km²"),
+        ("Settlements", place_list(atlas, zone_places, names) if isinstance(zone_places, list)
+         else get("settlements")),
+        ("Method", get("method")), ("Precision", get("precision_note")), ("Zone id", fid),
+    ])
+
+
+def describe_corridor(atlas: Atlas, row: Mapping, names: str) -> Description:
+    get = row.get
+    kind = "road" if get("kind") == "route" else "5 km zone"
+    return _layer_description(atlas, "lachin_corridor", row,
+                              f"Lachin corridor, {get('route')} route ({kind}): {get('status')}", [
+        ("Status", get("status")), ("Valid", period(get("valid_from"), clean(get("valid_to")))),
+        ("Note", get("status_note")), ("Precision", get("precision_note")), ("Feature id", get("id")),
+    ])
+
+
+def describe_post(atlas: Atlas, row: Mapping, names: str) -> Description:
+    get = row.get
+    return _layer_description(atlas, "peacekeeper_posts", row, f"Russian peacekeepers: {get('name')}", [
+        ("Kind", human(get("kind"))), ("Valid", period(get("valid_from"), clean(get("valid_to")))),
+        ("Zone", get("zone")), ("Count", get("count")), ("Location precision", get("geo_precision")),
+        ("Note", get("note")), ("Post id", get("id")),
+    ])
+
+
+def describe_incident(atlas: Atlas, row: Mapping, names: str) -> Description:
+    get = row.get
+    casualties = clean(get("casualties"))
+    if casualties and clean(get("casualties_as_of")):
+        casualties = f"{casualties} (as of {get('casualties_as_of')})"
+    title = f"Border incident: {human(get('incident_type'))}"
+    if clean(get("location")):
+        title += f", {get('location')}"
+    return _layer_description(atlas, "border_incidents", row, title, [
+        ("Date", get("valid_from")), ("Claim status", get("claim_status")), ("Summary", get("summary")),
+        ("Azerbaijani side", get("claim_az")), ("Armenian side", get("claim_arm")), ("Casualties", casualties),
+        ("Location precision", get("geo_precision")), ("Incident id", get("id")),
+    ])

@@ -1,0 +1,102 @@
+"""What the user chose to see, and the domain filters every view (map, PNG, exports) applies the same way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .registry import VIEW_LAYERS
+
+LAYER_TITLES = {key: title for key, title in VIEW_LAYERS}
+"""The toggleable layers (permalink key -> title), bottom first."""
+LAYER_KEYS = tuple(LAYER_TITLES)
+DEFAULT_LAYERS = LAYER_KEYS
+
+NAME_MODES = {"both": "Both (Shusha / Shushi)", "az": "Azerbaijani", "hy": "Armenian"}
+DEFAULT_NAMES = "both"
+
+BASEMAPS = {
+    "none": "No tiles (offline vector basemap)",
+    "osm": "OpenStreetMap",
+    "carto": "CARTO Positron",
+    "esri": "Esri World Imagery",
+    "topo": "OpenTopoMap",
+}
+"""Basemap key -> label. Tiles are optional pictures fetched by the browser (providers: dashboard.map)."""
+DEFAULT_BASEMAP = "none"
+
+LABELLED_KINDS = ("city", "town")
+"""Kinds of places whose names are drawn on the map."""
+PEACEKEEPING_WINDING_DOWN = ("drawdown", "withdrawal")
+"""Stages drawn with a thinner, dotted outline: the zone as last defined, while the posts closed."""
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """What the user chose to see; ``None`` filters mean "all"."""
+
+    layers: tuple[str, ...] = DEFAULT_LAYERS
+    names: str = DEFAULT_NAMES
+    event_types: tuple[str, ...] | None = None
+    actors: tuple[str, ...] | None = None
+    claims: tuple[str, ...] | None = None
+
+
+def filter_events(events: pd.DataFrame, options: MapOptions) -> pd.DataFrame:
+    """Events matching the type, actor and claim-status filters (None = no filter)."""
+    mask = np.ones(len(events), dtype=bool)
+    if options.event_types is not None:
+        mask &= events["event_type"].isin(options.event_types).to_numpy()
+    if options.claims is not None:
+        mask &= events["claim_status"].isin(options.claims).to_numpy()
+    if options.actors is not None:
+        mask &= (events["actor1"].isin(options.actors) | events["actor2"].isin(options.actors)).to_numpy()
+    return events[mask]
+
+
+def peacekeeping_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The zones in ``zones`` that lie in the peacekeepers' zone of responsibility."""
+    if zones.empty or "peacekeeping_zone" not in zones:
+        return zones.iloc[:0]
+    return zones[zones["peacekeeping_zone"].fillna(False).astype(bool)]
+
+
+def winding_down(pk: gpd.GeoDataFrame) -> bool:
+    """Whether the peacekeeping zones ``pk`` (one date's) are in a drawdown or withdrawal stage."""
+    stages = set(pk["peacekeeping_stage"].dropna()) if "peacekeeping_stage" in pk else set()
+    return bool(stages) and stages <= set(PEACEKEEPING_WINDING_DOWN)
+
+
+def stack_posts(posts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Posts at the same place, of the same kind, zone and period, as one row with their number (``stack``).
+
+    The reported counts put up to 23 posts on one point; drawing each as its own marker showed a pile that
+    looks like one post.
+    """
+    if posts.empty:
+        return posts.assign(stack=pd.Series(dtype=int))
+    key = [posts.geometry.x.round(5), posts.geometry.y.round(5), posts["kind"], posts["zone"].astype(str),
+           posts["valid_from"], posts["valid_to"].astype(str)]
+    grouped = posts.groupby(key, sort=False, dropna=False)
+    first = posts.loc[grouped.head(1).index].copy()
+    first["stack"] = grouped.size().to_numpy()
+    first["count"] = first["stack"]  # shown in the popup and the side panel
+    return first
+
+
+def date_text(day: str) -> str:
+    """The label of the date tag, e.g. ``10 Nov 2020``."""
+    return pd.Timestamp(day).strftime("%-d %b %Y")
+
+
+def visible_counts(state, options: MapOptions) -> dict[str, int]:
+    """How many features of each layer the map shows for ``state`` (for a caption)."""
+    return {
+        "zones": len(state.layers["control_zones"]),
+        "posts": len(state.layers["peacekeeper_posts"]),
+        "incidents": len(state.layers["border_incidents"]),
+        "events": len(filter_events(state.events, options)),
+    }

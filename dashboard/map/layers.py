@@ -1,0 +1,187 @@
+"""The layers of one date, as data for ``atlas.drawDate`` (static/atlas/atlas.js): nothing here is code.
+
+The toggles come from the registry's view layers; each data layer is drawn with its registry style. Events
+above ``MAX_EVENT_MARKERS`` in the window are drawn as counted cells.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..core import registry
+from ..core.atlas import Atlas
+from ..core.memo import AtlasMemo
+from ..core.palette import EVENT_FAMILIES, HALO_METRES, halo_style, peacekeeping_style
+from ..core.query import State
+from ..core.view import MapOptions, date_text, filter_events, peacekeeping_zones, stack_posts, winding_down
+from .features import SIMPLIFY_DEGREES, features, features_json, geometry, js_json
+
+MAX_EVENT_MARKERS = 1_500
+"""Above this many events in the window, events are drawn as counts per cell (payload and drawing stay small)."""
+CELL_DEGREES = 0.1  # about 9 x 11 km here
+_FAMILIES = list(EVENT_FAMILIES.values())
+_FAMILY_INDEX = {t: k for k, (_, _, types) in enumerate(_FAMILIES) for t in types}
+_memo = AtlasMemo()
+
+
+@dataclass
+class LayerData:
+    """One Leaflet layer: its features (JSON text) and how points are drawn."""
+
+    name: str  # the registry layer it draws ("peacekeeping" and "halos" are drawn from another's features)
+    features_json: str
+    kind: str = "circlemarker"
+    popup: bool = True
+    interactive: bool = True
+
+    def to_json(self) -> str:
+        head = json.dumps({"name": self.name, "kind": self.kind, "popup": self.popup,
+                           "interactive": self.interactive}, separators=(",", ":"))
+        return head[:-1] + ',"features":' + self.features_json + "}"
+
+
+@dataclass
+class DateView:
+    """Everything drawn for one date, bottom first; the date tag goes on last."""
+
+    day: str
+    names: str
+    show_names: bool
+    layers: list[LayerData] = field(default_factory=list)
+    text: str | None = None  # the date tag's text (default: the day, e.g. "10 Nov 2020")
+
+    def to_json(self) -> str:
+        head = js_json({"day": self.day, "text": self.text or date_text(self.day),
+                        "names": {"mode": self.names, "show": self.show_names}})
+        return head[:-1] + ',"layers":[' + ",".join(layer.to_json() for layer in self.layers) + "]}"
+
+
+def _layer(owner, atlas_or_upload, key: str, frame, names: str, **kwargs) -> LayerData:
+    spec = registry.get(key)
+    feats = features(atlas_or_upload, key, frame, names)
+    return LayerData(key, features_json(owner, feats), kind=spec.marker, **kwargs)
+
+
+def peacekeeping_outline(atlas: Atlas, zones) -> dict | None:
+    """One outline feature of the union of the peacekeeping zones in ``zones`` (None if there are none)."""
+    pk = peacekeeping_zones(zones)
+    if pk.empty:
+        return None
+    ids = tuple(sorted(pk["id"]))
+
+    def build() -> dict:
+        union = shapely.union_all(pk.geometry.values)
+        return {"type": "Feature", "id": "peacekeeping:" + "+".join(ids),
+                "properties": {"_s": peacekeeping_style(winding_down(pk))},
+                "geometry": geometry(union.boundary, SIMPLIFY_DEGREES)}
+
+    return _memo.get(atlas, ("peacekeeping_outline", ids), build)
+
+
+DEFAULT_OPTIONS = MapOptions()
+
+
+def date_view(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS, user=None) -> DateView:
+    """The layers drawn for ``state.day`` (``user``: an upload, ``core.user_events.UserEvents``)."""
+    names, on = options.names, set(options.layers)
+    view = DateView(state.day, names, "places" in on)
+    for spec in registry.geojson_layers():
+        if spec.view_key not in on:
+            if spec.key == "control_zones" and "peacekeeping" in on:
+                _add_peacekeeping(atlas, view, state)
+            continue
+        frame = state.layers[spec.key]
+        if spec.key == "lachin_corridor" and not frame.empty:  # zones under routes: the road stays clickable
+            frame = frame.iloc[np.argsort((frame["kind"] == "route").to_numpy(), kind="stable")]
+        if spec.key == "peacekeeper_posts":
+            frame = _memo.get(atlas, ("stacked_posts", id(frame)), lambda f=frame: (f, stack_posts(f)))[1]
+        view.layers.append(_layer(atlas, atlas, spec.key, frame, names))
+        if spec.key == "control_zones" and "peacekeeping" in on:
+            _add_peacekeeping(atlas, view, state)
+    if "events" in on:
+        view.layers += event_layers(atlas, atlas, "events", filter_events(state.events, options), names)
+        if user is not None:
+            first, last = state.window
+            events = filter_events(user.between(first, last), options)
+            view.layers += event_layers(user, user, "user_events", events, names)
+    return view
+
+
+def _add_peacekeeping(atlas: Atlas, view: DateView, state: State) -> None:
+    outline = peacekeeping_outline(atlas, state.layers["control_zones"])
+    if outline:
+        view.layers.append(LayerData("peacekeeping", features_json(atlas, [outline]), popup=False,
+                                     interactive=False))
+
+
+def event_layers(owner, source, layer: str, events: pd.DataFrame, names: str) -> list[LayerData]:
+    """Events as markers (with uncertainty halos), or as counted cells above ``MAX_EVENT_MARKERS``.
+
+    ``layer`` is ``events`` or ``user_events``; the uploaded layer keeps its black ring when aggregated too.
+    """
+    if len(events) > MAX_EVENT_MARKERS:
+        cells = aggregate_events(events)
+        if layer == "user_events":
+            for cell in cells:
+                cell["properties"]["_s"].update(color="#000000", weight=3)
+                cell["id"] = "user_" + cell["id"]
+        return [LayerData(layer, js_json(cells))]
+    data = features(source, layer, events, names)
+    out = [LayerData(layer, features_json(owner, data))]
+    if layer == "events":
+        halos = [_halo(owner, f) for f in data if HALO_METRES.get(f["properties"].get("geo_precision"), 0)]
+        out.insert(0, LayerData("halos", features_json(owner, halos), kind="circle", popup=False,
+                                interactive=False))
+    return out
+
+
+def _halo(owner, event_feature: dict) -> dict:
+    def build() -> dict:
+        return {"type": "Feature", "id": event_feature["id"], "geometry": event_feature["geometry"],
+                "properties": {"_s": halo_style(event_feature["properties"])}}
+
+    return _memo.get(owner, ("halo", event_feature["id"]), build)
+
+
+def aggregate_events(events: pd.DataFrame) -> list[dict]:
+    """Events as one circle per ~10 km grid cell: how many, of which kinds and claim statuses, over which dates.
+
+    Vectorised, as it runs on date steps with tens of thousands of events in the window. The circle sits at
+    the mean position of its events and says it is an aggregate; each event keeps its sources (in the
+    CSV/GeoJSON exports, and on the map once the window or filters bring it under ``MAX_EVENT_MARKERS``).
+    """
+    if events.empty:
+        return []
+    lat, lon = events["lat"].to_numpy(float), events["lon"].to_numpy(float)
+    i, j = np.floor(lat / CELL_DEGREES).astype(np.int64), np.floor(lon / CELL_DEGREES).astype(np.int64)
+    cells, inverse, counts = np.unique(i * 100_000 + j, return_inverse=True, return_counts=True)
+    n_cells, n_fam = len(cells), len(_FAMILIES)
+    mean_lat = np.bincount(inverse, lat, n_cells) / counts
+    mean_lon = np.bincount(inverse, lon, n_cells) / counts
+    family = events["event_type"].map(_FAMILY_INDEX).fillna(n_fam - 1).to_numpy(int)
+    by_family = np.bincount(inverse * n_fam + family, minlength=n_cells * n_fam).reshape(n_cells, n_fam)
+    claims = pd.crosstab(inverse, events["claim_status"].to_numpy())
+    dates = pd.Series(events["date"].to_numpy(dtype=object)).groupby(inverse).agg(["min", "max"])
+    out = []
+    for c in range(n_cells):
+        fam = by_family[c]
+        top = int(fam.argmax())
+        kinds = "; ".join(f"{_FAMILIES[k][0]}: {fam[k]}" for k in np.argsort(-fam, kind="stable") if fam[k])
+        claim = "; ".join(f"{name}: {int(k)}" for name, k in claims.iloc[c].items() if k)
+        out.append({"type": "Feature", "id": f"cells:{cells[c]}", "geometry": {
+            "type": "Point", "coordinates": [round(float(mean_lon[c]), 4), round(float(mean_lat[c]), 4)]},
+            "properties": {
+                "_s": {"radius": float(min(22, 5 + 2.2 * np.sqrt(counts[c]))), "color": "#ffffff", "weight": 1.5,
+                       "opacity": 1, "fill": True, "fillColor": _FAMILIES[top][1], "fillOpacity": 0.75},
+                "_p": {"t": f"{counts[c]:,} events around here (aggregated)",
+                       "f": [["Kinds", kinds], ["Claim status", claim],
+                             ["Dates", f"{dates.iloc[c]['min']} to {dates.iloc[c]['max']}"],
+                             ["Sources", "each event's own: narrow the window or the filters to see them, or "
+                                         "export CSV/GeoJSON"]],
+                       "s": [], "m": 0}}})
+    return out
