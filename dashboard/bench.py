@@ -96,7 +96,10 @@ def component_calls(name: str):
 
 def scrub(atlas: Atlas, days: list[str]) -> tuple[list[float], list[float]]:
     """Milliseconds and payload KB of one server-side slider step, per day."""
+    from .bench_browser import quiet_bare_mode
     from .map.layers import date_view
+
+    quiet_bare_mode()  # the map component is declared and called (caught) outside an app run
     from .ui import mapcomponent
 
     with component_calls(mapcomponent.FRAME_TITLE) as sent:  # the iframe is titled with the component's name

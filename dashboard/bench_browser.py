@@ -19,6 +19,7 @@ import argparse
 import functools
 import importlib
 import importlib.util
+import logging
 import statistics
 import sys
 import time
@@ -36,6 +37,12 @@ class BrowserBenchUnavailable(RuntimeError):
     """The browser bench cannot run here (not a source checkout, or Playwright is not installed)."""
 
 
+def quiet_bare_mode() -> None:
+    """Silence streamlit's "missing ScriptRunContext" warning: the bench uses the app's modules outside an app run."""
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: "missing ScriptRunContext" not in record.getMessage())
+
+
 @functools.cache
 def harness():
     """``tests/browser_harness.py`` of this checkout, imported under the name the tests use."""
@@ -49,6 +56,7 @@ def harness():
                                       "make .venv/.dev (or pip install -r requirements-dev.txt)")
     if str(REPO) not in sys.path:  # run from elsewhere: find tests/ as pytest does, from the checkout's root
         sys.path.insert(0, str(REPO))
+    quiet_bare_mode()  # the harness names the map's iframe after the app's component, declared on import
     module = importlib.import_module("tests.browser_harness")
     if Path(module.__file__).resolve() != HARNESS:
         raise BrowserBenchUnavailable(f"'tests.browser_harness' resolves to {module.__file__}, not to {HARNESS}")
