@@ -36,7 +36,7 @@ build: $(VENV)/.runtime
 	$(PY) -m dashboard build
 
 bench: $(VENV)/.dev
-	$(PY) -m dashboard bench --browser
+	$(PY) -m dashboard bench --browser --load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -14,11 +14,17 @@
   ``--no-reading``).
 - ``browser_scrub_ms`` {p50, p95} (``--browser``): key press to updated layers in Debian's Chromium;
   ``browser_scrub_to_frame_ms``: to the start of the frame after that (when the canvas is redrawn).
+- ``load_*`` (``--load``): 20 Chromium sessions scrub against one server (``bench_load``): key presses handled,
+  the server's memory per session, and the errors seen (any error: exit status 1).
+
+Every p50/p95 is one definition (``bench_stats``; the output's ``percentiles`` line names it). ``--browser`` and
+``--load`` use the tests' browser harness and so run from a source checkout.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import platform
 import sys
@@ -30,6 +36,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .bench_stats import METHOD, percentiles
 from .core.atlas import Atlas, default_data_dir, load_atlas
 from .core.layers import CRS
 from .core.permalink import ViewState
@@ -40,12 +47,6 @@ from .core.vocab import EVENT_TYPES, GEO_PRECISIONS
 SEED = 20201110
 SYNTHETIC_SOURCE = {"source_id": "bench-synthetic", "outlet": "Benchmark", "title": "Synthetic event (benchmark only)",
                     "published": "2026-11-21", "url": "https://example.org/synthetic"}
-
-
-def percentiles(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]  # noqa: E731
-    return {"p50": round(pick(0.5), 2), "p95": round(pick(0.95), 2), "n": len(ordered)}
 
 
 def with_synthetic_events(atlas: Atlas, n: int) -> Atlas:
@@ -72,14 +73,40 @@ def with_synthetic_events(atlas: Atlas, n: int) -> Atlas:
                  EventIndex(events["date"].tolist(), events["date_end"].tolist()))
 
 
-def scrub(atlas: Atlas, days: list[str]) -> tuple[list[float], list[float]]:
-    """Milliseconds and payload KB of one server-side slider step, per day."""
-    from .map.layers import date_view
-    from .ui import mapcomponent
+@contextlib.contextmanager
+def component_calls(name: str):
+    """Catch the keyword arguments of every call of the Streamlit component ``name`` (it is not run).
+
+    The arguments are caught where any component is called, streamlit's public ``CustomComponent``, so the
+    bench times the app's own call path, whichever function of ``ui.mapcomponent`` makes the call.
+    """
+    from streamlit.components.v1.custom_component import CustomComponent
 
     sent: list[dict] = []
-    real, mapcomponent._component = mapcomponent._component, lambda **kw: sent.append(kw)  # noqa: SLF001
+    real = CustomComponent.__call__
+
+    def catch(component, *args, **kwargs):
+        if component.name != name:
+            return real(component, *args, **kwargs)
+        sent.append(kwargs)
+        return None
+
+    CustomComponent.__call__ = catch
     try:
+        yield sent
+    finally:
+        CustomComponent.__call__ = real
+
+
+def scrub(atlas: Atlas, days: list[str]) -> tuple[list[float], list[float]]:
+    """Milliseconds and payload KB of one server-side slider step, per day."""
+    from .bench_browser import quiet_bare_mode
+    from .map.layers import date_view
+
+    quiet_bare_mode()  # the map component is declared and called (caught) outside an app run
+    from .ui import mapcomponent
+
+    with component_calls(mapcomponent.FRAME_TITLE) as sent:  # the iframe is titled with the component's name
         times, sizes = [], []
         for day in days:
             view = ViewState(day)
@@ -89,8 +116,6 @@ def scrub(atlas: Atlas, days: list[str]) -> tuple[list[float], list[float]]:
                                    height=680)
             times.append((time.perf_counter() - start) * 1000)
             sizes.append(len(json.dumps(sent.pop()).encode("utf-8")) / 1024)
-    finally:
-        mapcomponent._component = real  # noqa: SLF001
     return times, sizes
 
 
@@ -99,8 +124,10 @@ def every_day(atlas: Atlas, every: int) -> list[str]:
     return [(first + timedelta(days=i)).isoformat() for i in range(0, (last - first).days + 1, every)]
 
 
-def run(data_dir: Path, events: int, every: int, browser: bool, progress, reading: bool = True) -> dict:
-    out: dict = {"machine": f"{platform.machine()}, {_cpus()} CPUs, Python {platform.python_version()}"}
+def run(data_dir: Path, events: int, every: int, browser: bool, progress, reading: bool = True,
+        load: bool = False) -> dict:
+    out: dict = {"machine": f"{platform.machine()}, {_cpus()} CPUs, Python {platform.python_version()}",
+                 "percentiles": METHOD}
     start = time.perf_counter()
     atlas = load_atlas(data_dir)
     joined_events(atlas)
@@ -112,18 +139,50 @@ def run(data_dir: Path, events: int, every: int, browser: bool, progress, readin
     out["scrub_step_ms"] = percentiles(times)
     out["payload_kb"] = percentiles(sizes)
     if events:
-        progress(f"adding {events:,} synthetic events")
-        big = with_synthetic_events(atlas, events)
-        start = time.perf_counter()
-        joined_events(big)
-        out["join_100k_ms" if events == 100_000 else f"join_{events}_ms"] = round((time.perf_counter() - start) * 1000)
-        scrub(big, days[:5])
-        times, sizes = scrub(big, days)
-        key = "scrub_step_ms_100k" if events == 100_000 else f"scrub_step_ms_{events}"
-        out[key] = percentiles(times)
-        out[key.replace("scrub_step_ms", "payload_kb")] = percentiles(sizes)
+        out |= _scale(atlas, events, days, progress)
+    out |= _exports(atlas, progress)
+    if reading:
+        out |= _reading(progress)
+    app_data = None if data_dir == default_data_dir() else data_dir
+    if browser:
+        from . import bench_browser
+
+        progress("browser scrub (Chromium)")
+        result = bench_browser.run(steps=25, data_dir=app_data, start_day=None, zoom=9)
+        out["browser_scrub_ms"] = result["to_layers_ms"]
+        out["browser_scrub_to_frame_ms"] = result["to_frame_ms"]
+    if load:
+        from . import bench_load
+
+        progress(f"load: {bench_load.SESSIONS} sessions in Chromium")
+        result = bench_load.run(app_data)
+        out["load_sessions"] = {k: result[k] for k in ("sessions", "key_presses", "scrub_s")}
+        out["load_server_rss_mb"] = result["server_rss_mb"]
+        out["load_errors"] = result["errors"]
+    return out
+
+
+def _scale(atlas: Atlas, events: int, days: list[str], progress) -> dict:
+    """The scrub again with ``events`` synthetic events added, and the join of them all."""
+    out = {}
+    progress(f"adding {events:,} synthetic events")
+    big = with_synthetic_events(atlas, events)
+    start = time.perf_counter()
+    joined_events(big)
+    out["join_100k_ms" if events == 100_000 else f"join_{events}_ms"] = round((time.perf_counter() - start) * 1000)
+    scrub(big, days[:5])
+    times, sizes = scrub(big, days)
+    key = "scrub_step_ms_100k" if events == 100_000 else f"scrub_step_ms_{events}"
+    out[key] = percentiles(times)
+    out[key.replace("scrub_step_ms", "payload_kb")] = percentiles(sizes)
+    return out
+
+
+def _exports(atlas: Atlas, progress) -> dict:
+    """PNG and HTML export of one view, each timed warm."""
     from .core import export
 
+    out = {}
     view = ViewState("2020-11-10", window="last-30")
     progress("timing exports")
     export.export_png(atlas, view)  # warm: fonts, caches
@@ -136,23 +195,16 @@ def run(data_dir: Path, events: int, every: int, browser: bool, progress, readin
     start = time.perf_counter()
     export_html(atlas, view)
     out["snapshot_html_ms"] = round((time.perf_counter() - start) * 1000)
-    if reading:
-        from . import bench_reading
-
-        for case, figures in bench_reading.run(progress).items():
-            out[f"read_{case}"] = {k: v for k, v in figures.items() if k in (
-                "peak_rss_mb", "baseline_mb", "seconds", "cpu_seconds", "file_kb", "error")}
-    if browser:
-        from . import bench_browser
-
-        progress("browser scrub (Chromium)")
-        result = bench_browser.run(steps=25, data_dir=None if data_dir == default_data_dir() else data_dir,
-                                   start_day=None, zoom=9)
-        out["browser_scrub_ms"] = {k: result[k] for k in ("p50", "p95") if k in result} | {
-            "n": result.get("steps", 25)}
-        out["browser_scrub_to_frame_ms"] = {"p50": result["frame_p50"], "p95": result["frame_p95"],
-                                            "n": result.get("steps", 25)}
     return out
+
+
+def _reading(progress) -> dict:
+    """Peak memory and time of reading the hostile wide file and a 200,000-row file (``bench_reading``)."""
+    from . import bench_reading
+
+    return {f"read_{case}": {k: v for k, v in figures.items() if k in (
+        "peak_rss_mb", "baseline_mb", "seconds", "cpu_seconds", "file_kb", "error")}
+        for case, figures in bench_reading.run(progress).items()}
 
 
 def _cpus() -> int:
@@ -169,20 +221,38 @@ def main(argv: list[str] | None = None) -> int:
                         help="synthetic events for the scale run (default 100000; 0 to skip)")
     parser.add_argument("--every", type=int, default=1, metavar="N", help="time every Nth day (default 1)")
     parser.add_argument("--browser", action="store_true", help="also time scrubbing in Chromium")
+    parser.add_argument("--load", action="store_true",
+                        help="also run 20 Chromium sessions against one server (exit 1 on any error)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--no-reading", action="store_true", help="skip the file-reading measures")
     args = parser.parse_args(argv)
+    if args.browser or args.load:  # before minutes of other timings: the browser parts need a checkout
+        from .bench_browser import BrowserBenchUnavailable, harness
+
+        try:
+            harness()
+        except BrowserBenchUnavailable as exc:
+            print(f"bench: {exc}", file=sys.stderr)
+            return 2
     result = run(args.data or default_data_dir(), args.events, max(1, args.every), args.browser,
-                 progress=lambda msg: print(msg, file=sys.stderr), reading=not args.no_reading)
+                 progress=lambda msg: print(msg, file=sys.stderr), reading=not args.no_reading, load=args.load)
     if args.json:
         print(json.dumps(result))
     else:
-        width = max(len(k) for k in result)
-        for key, value in result.items():
-            if isinstance(value, dict):
-                value = ", ".join(f"{k} {v}" for k, v in value.items())
-            print(f"{key:<{width}}  {value}")
-    return 0
+        _print(result)
+    for error in result.get("load_errors", []):
+        print(f"load: {error}", file=sys.stderr)
+    return 1 if result.get("load_errors") else 0
+
+
+def _print(result: dict) -> None:
+    width = max(len(k) for k in result)
+    for key, value in result.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        elif isinstance(value, list):
+            value = len(value)
+        print(f"{key:<{width}}  {value}")
 
 
 if __name__ == "__main__":

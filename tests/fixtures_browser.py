@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.bench_browser import CHROMIUM, AppServer, launch, map_frame, offline_context, wait_idle
-
+from .browser_harness import CHROMIUM, AppServer, launch, map_frame, offline_context, wait_idle
 from .conftest import make_atlas
 
 

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 import folium
 import pytest
@@ -15,7 +12,6 @@ from dashboard.map import assets
 from dashboard.map.basemap import base_map
 
 URL_IN_CSS = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.IGNORECASE)
-ROOT = Path(__file__).resolve().parent.parent
 
 
 class Page(HTMLParser):
@@ -113,15 +109,6 @@ def test_readme_lists_every_vendored_file_and_its_licence():
 )
 def test_asset_path(url, expected):
     assert assets.asset_path(url) == (None if expected is None else (assets.STATIC_DIR / expected).resolve())
-
-
-def test_core_module_imports_neither_streamlit_nor_folium():
-    code = (
-        "import sys, dashboard.core.export, dashboard.core.render, dashboard.core.registry; "
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'streamlit', 'folium', 'branca'}))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 # --- inline_assets ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.bench_browser import (
+from tests.browser_harness import (
     CHROMIUM,
     MAP_FRAME,
     slider_thumb,

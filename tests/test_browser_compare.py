@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.bench_browser import CHROMIUM, AppServer
+from tests.browser_harness import CHROMIUM, AppServer
 from tests.conftest import make_atlas, write_csv
 from tests.test_browser import CANVAS_POINT_IN_WEST, FEATURE_IDS
 from tests.test_diff import CHANGE_COLUMNS, CHANGES, ZONES

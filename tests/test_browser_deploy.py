@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.bench_browser import CHROMIUM, MAP_FRAME, AppServer, map_frame, offline_context, wait_idle
+from tests.browser_harness import CHROMIUM, MAP_FRAME, AppServer, map_frame, offline_context, wait_idle
 
 from .conftest import SOURCES, make_atlas
 from .test_browser import CANVAS_POINT_IN_WEST

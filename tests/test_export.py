@@ -36,10 +36,64 @@ def test_png_is_large_not_blank_and_changes_with_the_date(atlas, day):
     assert (pixels < 250).mean() > 0.05
 
 
-def test_png_differs_between_dates(atlas):
-    before = export.export_png(atlas, ViewState("2020-11-09", window="all"))
-    after = export.export_png(atlas, ViewState("2020-11-10", window="all"))
-    assert before != after
+WEST_INSIDE = (46.2, 39.8)  # lon, lat in the fixture's west square, clear of every marker, label and stamp
+OUTSIDE = (45.6, 40.3)  # in the picture, outside every zone
+
+
+@pytest.fixture
+def png_pixel(monkeypatch):
+    """``export_png`` and where a lon/lat falls in it: the renderer's own map transform, as the figure was saved."""
+    from matplotlib import pyplot
+
+    from dashboard.core import render
+
+    seen = {}
+    close = pyplot.close
+
+    def keep_transform(fig):
+        x0, _, x1, _ = render.EXTENT
+        (ax,) = [a for a in fig.axes if a.get_xlim() == (x0, x1)]  # the map (the side panel has no extent)
+        seen["transform"], seen["height"] = ax.transData.frozen(), fig.bbox.height
+        close(fig)
+
+    monkeypatch.setattr(pyplot, "close", keep_transform)
+
+    def render_at(atlas, view: ViewState, *lon_lats: tuple[float, float]) -> list[tuple[int, int, int]]:
+        """The PNG's RGB at each lon/lat."""
+        image = Image.open(io.BytesIO(export.export_png(atlas, view))).convert("RGB")
+        out = []
+        for x, y in seen["transform"].transform(lon_lats):
+            col, row = int(x), int(seen["height"] - y)  # matplotlib counts rows from the bottom
+            assert 0 <= col < image.size[0] and 0 <= row < image.size[1]
+            out.append(image.getpixel((col, row)))
+        return out
+
+    return render_at
+
+
+def controller_tint(rgb) -> str | None:
+    """The controller whose colour, laid over white at some opacity, is this pixel (None if neither is)."""
+    from matplotlib.colors import to_rgb
+
+    from dashboard.core.palette import CONTROLLER_COLOURS
+
+    pixel, white = np.asarray(rgb[:3], dtype=float), np.full(3, 255.0)
+    best, residual = None, 8.0  # in 0-255 units: anti-aliasing and PNG rounding stay well below it
+    for code, colour in CONTROLLER_COLOURS.items():
+        direction = np.asarray(to_rgb(colour)) * 255 - white
+        alpha = np.clip((pixel - white) @ direction / (direction @ direction), 0, 1)
+        distance = np.linalg.norm(white + alpha * direction - pixel)
+        if alpha > 0.2 and distance < residual:
+            best, residual = code, distance
+    return best
+
+
+def test_png_shows_each_dates_controller_inside_a_zone(atlas, png_pixel):
+    tints = {}
+    for day in ("2020-11-09", "2020-11-10"):  # the west square passes from ARM to AZ on 2020-11-10
+        inside, outside = png_pixel(atlas, ViewState(day, window="all"), WEST_INSIDE, OUTSIDE)
+        tints[day] = controller_tint(inside), controller_tint(outside)
+    assert tints == {"2020-11-09": ("ARM", None), "2020-11-10": ("AZ", None)}
 
 
 def test_html_is_self_contained_and_escapes_text(hostile_atlas):

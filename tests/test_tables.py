@@ -6,35 +6,38 @@ from tests.conftest import EVENTS, SOURCES, make_atlas
 
 
 @pytest.mark.parametrize(
-    ("parse", "value", "ok"),
+    ("parse", "value", "expected"),
     [
-        (tables.parse_date, "2020-09-27", True),
-        (tables.parse_date, "2020-02-30", False),
-        (tables.parse_date, "27/09/2020", False),
-        (tables.parse_date, "2020-9-27", False),
-        (tables.parse_lat, "39.8", True),
-        (tables.parse_lat, "91", False),
-        (tables.parse_lat, "nan", False),
-        (tables.parse_lon, "inf", False),
-        (tables.parse_lon, "46,7", False),
-        (tables.parse_url, "https://en.wikipedia.org/wiki/Shusha", True),
-        (tables.parse_url, "http://example.org/x?y=1", True),
-        (tables.parse_url, "javascript:alert(1)", False),
-        (tables.parse_url, "ftp://example.org/file", False),
-        (tables.parse_url, "https://example.org/\"onmouseover=x", False),
-        (tables.parse_url, "//example.org/a", False),
-        (tables.parse_int, "12", True),
-        (tables.parse_int, "-3", False),
-        (tables.source_ident, "tass-20201115-posts", True),
-        (tables.source_ident, "TASS posts", False),
+        (tables.parse_date, "2020-09-27", "2020-09-27"),
+        (tables.parse_date, "2020-02-30", tables.Invalid),
+        (tables.parse_date, "27/09/2020", tables.Invalid),
+        (tables.parse_date, "2020-9-27", tables.Invalid),
+        (tables.parse_lat, "39.8", 39.8),
+        (tables.parse_lat, "91", tables.Invalid),
+        (tables.parse_lat, "nan", tables.Invalid),
+        (tables.parse_lon, "46.75", 46.75),
+        (tables.parse_lon, "inf", tables.Invalid),
+        (tables.parse_lon, "46,7", tables.Invalid),
+        (tables.parse_url, "https://en.wikipedia.org/wiki/Shusha", "https://en.wikipedia.org/wiki/Shusha"),
+        (tables.parse_url, "http://example.org/x?y=1", "http://example.org/x?y=1"),
+        (tables.parse_url, "javascript:alert(1)", tables.Invalid),
+        (tables.parse_url, "ftp://example.org/file", tables.Invalid),
+        (tables.parse_url, "https://example.org/\"onmouseover=x", tables.Invalid),
+        (tables.parse_url, "//example.org/a", tables.Invalid),
+        (tables.parse_int, "12", 12),
+        (tables.parse_int, "-3", tables.Invalid),
+        (tables.source_ident, "tass-20201115-posts", "tass-20201115-posts"),
+        (tables.source_ident, "TASS posts", tables.Invalid),
     ],
 )
-def test_field_parsers(parse, value, ok):
-    if ok:
-        parse(value)
-    else:
+def test_field_parsers(parse, value, expected):
+    if expected is tables.Invalid:
         with pytest.raises(tables.Invalid):
             parse(value)
+    else:
+        parsed = parse(value)
+        assert parsed == expected
+        assert type(parsed) is type(expected)  # a number comes back as a number, not the text
 
 
 def _problems(report):

@@ -13,7 +13,7 @@ from .geodesy import to_equal_area
 from .geojson import Unreadable, load_feature_collection
 from .problems import Problem, Report
 from .registry import LayerDef
-from .tables import Invalid, parse_date
+from .tables import Column, Invalid, parse_date
 
 CRS = "EPSG:4326"
 # Zones with different controllers may touch; a shared area above this is an overlap.
@@ -59,6 +59,61 @@ def _check_geometry(geom_json, allowed: tuple[str, ...]):
     return geom
 
 
+TIME_COLUMNS = (Column("valid_from", parse_date), Column("valid_to", parse_date, False))
+"""Every layer's time columns (the rule that reads them is core.timemodel's)."""
+
+
+def _parse_columns(columns, props: dict, rec: dict, problems: list[tuple[str, str]]) -> None:
+    """Each column's value parsed into ``rec``, or a problem; empty optional values become None."""
+    for col in columns:
+        value = _as_text(props.get(col.name))
+        rec[col.name] = None
+        if not value:
+            if col.required:
+                problems.append((col.name, "missing value"))
+            continue
+        try:
+            rec[col.name] = col.parse(value)
+        except Invalid as exc:
+            problems.append((col.name, str(exc)))
+
+
+def _parse_sources(value, known_sources: set[str] | None, rec: dict, problems: list[tuple[str, str]]) -> None:
+    try:
+        rec["source_ids"] = _source_list(value)
+    except Invalid as exc:
+        problems.append(("source_ids", str(exc)))
+        return
+    unknown = [s for s in rec["source_ids"] if known_sources is not None and s not in known_sources]
+    if unknown:
+        problems.append(("source_ids", f"unknown source_id {', '.join(unknown)}"))
+
+
+def _parse_feature(spec: LayerDef, feature, known_sources: set[str] | None):
+    """``(record, geometry, problems)`` of one feature (``record["_raw_id"]``: its id as given, for reports)."""
+    feature = feature if isinstance(feature, dict) else {}
+    props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+    fid = props.get("id", feature.get("id"))
+    problems: list[tuple[str, str]] = []
+    rec: dict = {"_raw_id": fid}
+    if fid is None or _as_text(fid) == "":
+        problems.append(("id", "missing value"))
+    else:
+        rec["id"] = _as_text(fid)
+    _parse_columns(TIME_COLUMNS, props, rec, problems)
+    if rec["valid_from"] and rec["valid_to"] and rec["valid_to"] <= rec["valid_from"]:
+        problems.append(("valid_to", f"{rec['valid_to']} is not after valid_from {rec['valid_from']}"))
+    _parse_sources(props.get("source_ids"), known_sources, rec, problems)
+    _parse_columns(spec.columns, props, rec, problems)
+    rec.update({k: v for k, v in props.items() if k not in rec and k != "id"})
+    geom = None
+    try:
+        geom = _check_geometry(feature.get("geometry"), spec.geometry_types)
+    except Invalid as exc:
+        problems.append(("geometry", str(exc)))
+    return rec, geom, problems
+
+
 def read_layer(
     spec: LayerDef,
     path: Path,
@@ -82,66 +137,21 @@ def read_layer(
 
     rows, geoms, seen = [], [], {}
     for index, feature in enumerate(doc["features"]):
-        props = feature.get("properties") if isinstance(feature, dict) else None
-        props = props if isinstance(props, dict) else {}
-        fid = props.get("id", feature.get("id") if isinstance(feature, dict) else None)
-        where = f"feature {index} ({fid})" if fid is not None else f"feature {index}"
-        problems: list[tuple[str, str]] = []
-        rec: dict = {}
-        if fid is None or _as_text(fid) == "":
-            problems.append(("id", "missing value"))
-        else:
-            rec["id"] = _as_text(fid)
-            if rec["id"] in seen:
-                problems.append(("id", f"duplicate id {rec['id']!r} (first at feature {seen[rec['id']]})"))
+        rec, geom, problems = _parse_feature(spec, feature, known_sources)
+        fid = rec.get("id")
+        if fid is not None:
+            if fid in seen:
+                problems.insert(0, ("id", f"duplicate id {fid!r} (first at feature {seen[fid]})"))
             else:
-                seen[rec["id"]] = index
-        for name, required in (("valid_from", True), ("valid_to", False)):
-            value = _as_text(props.get(name))
-            if not value:
-                rec[name] = None
-                if required:
-                    problems.append((name, "missing value"))
-                continue
-            try:
-                rec[name] = parse_date(value)
-            except Invalid as exc:
-                problems.append((name, str(exc)))
-                rec[name] = None
-        if rec.get("valid_from") and rec.get("valid_to") and rec["valid_to"] <= rec["valid_from"]:
-            problems.append(("valid_to", f"{rec['valid_to']} is not after valid_from {rec['valid_from']}"))
-        try:
-            rec["source_ids"] = _source_list(props.get("source_ids"))
-            unknown = [s for s in rec["source_ids"] if known_sources is not None and s not in known_sources]
-            if unknown:
-                problems.append(("source_ids", f"unknown source_id {', '.join(unknown)}"))
-        except Invalid as exc:
-            problems.append(("source_ids", str(exc)))
-        for prop in spec.columns:
-            value = _as_text(props.get(prop.name))
-            if not value:
-                if prop.required:
-                    problems.append((prop.name, "missing value"))
-                rec[prop.name] = None
-                continue
-            try:
-                rec[prop.name] = prop.parse(value)
-            except Invalid as exc:
-                problems.append((prop.name, str(exc)))
-        for extra, value in props.items():
-            if extra not in rec and extra not in ("id",):
-                rec[extra] = value
-        geom = None
-        try:
-            geom = _check_geometry(feature.get("geometry") if isinstance(feature, dict) else None,
-                                   spec.geometry_types)
-        except Invalid as exc:
-            problems.append(("geometry", str(exc)))
+                seen[fid] = index
         if problems:
+            where = f"feature {index} ({rec.get('_raw_id')})" if rec.get("_raw_id") is not None \
+                else f"feature {index}"
             for fld, msg in problems:
                 report.add(Problem(label, where, fld, msg))
             counter.rejected += 1
             continue
+        rec.pop("_raw_id", None)
         rec["_index"] = index
         rows.append(rec)
         geoms.append(geom)
