@@ -7,17 +7,16 @@ Drawn with ``render``'s helpers and palette, so it reads like the atlas's other 
 from __future__ import annotations
 
 import io
-import math
 import textwrap
 
 import matplotlib.pyplot as plt
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 
 from . import render
 from .atlas import Atlas
 from .diff import AREA_METHOD, Comparison
 from .palette import CONTROLLER_COLOURS
-from .render import DEFAULT_PICTURE, EXTENT, TITLE, Picture
+from .render import DEFAULT_PICTURE, TITLE, Picture
 from .timemodel import visible_mask
 from .vocab import CONTROLLER_LABELS, CONTROLLERS
 
@@ -77,16 +76,7 @@ def render_comparison_png(atlas: Atlas, comparison: Comparison, picture: Picture
         side = fig.add_axes((0.65, 0.07, 0.34, 0.84))
         side.axis("off")
         _draw(ax, atlas, comparison)
-        x0, y0, x1, y1 = EXTENT
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        mid = (y0 + y1) / 2
-        ax.set_aspect(1 / math.cos(math.radians(mid)))
-        ax.set_axis_off()
-        ax.add_patch(Rectangle((0, 0), 1, 1, facecolor="none", edgecolor="#888", linewidth=0.8,
-                               transform=ax.transAxes, zorder=50))
-        render.scale_bar(ax, mid)
-        render.north_arrow(ax)
+        render.frame_map(ax)
         fig.text(0.01, 0.965, f"{TITLE} — what changed hands between {render.long_date(a)} and "
                  f"{render.long_date(b)}", fontsize=16, fontweight="bold", va="center")
         fig.text(0.01, 0.93, AREA_METHOD.split(" (")[0] + ".", fontsize=9, color="#333", va="center")

@@ -114,6 +114,20 @@ def visible_frames(atlas: Atlas, state: State, options: MapOptions) -> dict[str,
     return {key: frames[key] for key in data_layers(options.layers) if key in frames}
 
 
+def frame_map(ax) -> None:
+    """The map's extent, true proportions at its mid latitude, a frame, a scale bar and a north arrow."""
+    x0, y0, x1, y1 = EXTENT
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    mid = (y0 + y1) / 2
+    ax.set_aspect(1 / math.cos(math.radians(mid)))
+    ax.set_axis_off()
+    ax.add_patch(Rectangle((0, 0), 1, 1, facecolor="none", edgecolor="#888", linewidth=0.8,
+                           transform=ax.transAxes, zorder=50))
+    scale_bar(ax, mid)
+    north_arrow(ax)
+
+
 def scale_bar(ax, lat: float) -> None:
     km_per_degree = 111.32 * math.cos(math.radians(lat))
     x0, x1 = ax.get_xlim()
@@ -276,16 +290,7 @@ def render_png(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS
             colours = [EVENT_COLOURS.get(t, "#7F7F7F") for t in user_events["event_type"]]
             ax.scatter(user_events["lon"], user_events["lat"], s=40, c=colours, edgecolors="#000", linewidths=2.2,
                        zorder=12)
-        x0, y0, x1, y1 = EXTENT
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        mid = (y0 + y1) / 2
-        ax.set_aspect(1 / math.cos(math.radians(mid)))
-        ax.set_axis_off()
-        ax.add_patch(Rectangle((0, 0), 1, 1, facecolor="none", edgecolor="#888", linewidth=0.8,
-                               transform=ax.transAxes, zorder=50))
-        scale_bar(ax, mid)
-        north_arrow(ax)
+        frame_map(ax)
         day = state.day
         fig.text(0.01, 0.965, f"{TITLE} — the situation on {long_date(day)}", fontsize=17, fontweight="bold",
                  va="center")
