@@ -91,6 +91,11 @@ def test_on_a_phone_a_popup_fits_the_map(open_plain):
     frame.locator(".leaflet-container").click(position={"x": x, "y": y})
     frame.locator(".atlas-popup").wait_for()
     assert frame.locator(".atlas-popup a", has_text=LONG_TITLE[:40]).count() == 1
+    # The map pans (animated) to bring an opened popup into view: wait for the pan, then measure.
+    frame.wait_for_function("() => !document.querySelector('.leaflet-pan-anim')", polling=50)
+    fits = """() => { const r = document.querySelector('.leaflet-popup').getBoundingClientRect();
+      return r.left >= 0 && r.right <= window.innerWidth; }"""
+    frame.wait_for_function(fits, polling=50, timeout=5_000)
     width = frame.evaluate("() => window.innerWidth")
     left, _, right, _ = frame.locator(".leaflet-popup").evaluate(BOX)
-    assert 0 <= left and right <= width
+    assert 0 <= left and right <= width and right - left <= width - 40

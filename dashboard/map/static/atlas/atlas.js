@@ -126,10 +126,11 @@
       return div;
     };
     legend.addTo(map);
-    map.on("popupopen", function (e) {  // on a narrow map (a phone) a popup keeps to the map's width
-      var room = map.getSize().x - 50;
-      if (room < 360 && e.popup.options.maxWidth !== Math.max(160, room)) {
-        e.popup.options.maxWidth = Math.max(160, room);
+    map.on("popupopen", function (e) {  // on a narrow map (a phone) a popup keeps to the map's width:
+      // its content may be the map's width less the popup's own margins (44 px) and the pan padding (2 x 20)
+      var room = Math.max(160, map.getSize().x - 100);
+      if (room < 360 && e.popup.options.maxWidth !== room) {
+        e.popup.options.maxWidth = room;
         e.popup.update();
       }
     });
