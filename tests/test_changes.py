@@ -117,3 +117,14 @@ def test_events_per_week(atlas):
         {"week": "2020-11-09", "family": "peace", "label": "Ceasefire, deployment, diplomacy", "count": 1},
     ]
     assert ch.events_per_week(atlas.events.iloc[0:0]).empty
+
+
+def test_the_events_series_follows_the_events_not_their_count(tmp_path):
+    from dashboard.core.view import MapOptions
+
+    one = load_atlas(make_atlas(tmp_path / "one"))
+    other = load_atlas(make_atlas(tmp_path / "other", events=[{**e, "event_type": "protest"} for e in EVENTS]))
+    assert len(one.events) == len(other.events)  # the same count: a count-keyed cache would mix them up
+    first, second = ch.events_series(one, MapOptions()), ch.events_series(other, MapOptions())
+    assert set(second["family"]) == {"civilians"} and set(first["family"]) != {"civilians"}
+    assert ch.events_series(one, MapOptions()) is first  # memoised per atlas and filters

@@ -23,6 +23,7 @@ from .registry import describe
 from .reported import reported_events
 from .timemodel import change_days as _change_days
 from .timemodel import shift, visible_mask
+from .view import filter_events
 from .vocab import CONTROLLER_LABELS
 
 _memo = AtlasMemo()
@@ -355,3 +356,9 @@ def week_of(day: str) -> str:
     """The Monday of ``day``'s week."""
     stamp = pd.Timestamp(day)
     return (stamp - pd.Timedelta(days=stamp.weekday())).strftime("%Y-%m-%d")
+
+
+def events_series(atlas: Atlas, options) -> pd.DataFrame:
+    """``events_per_week`` of the atlas's events under a view's filters (``view.MapOptions``), once per atlas."""
+    key = ("events_series", options.event_types, options.actors, options.claims)
+    return _memo.get(atlas, key, lambda: events_per_week(filter_events(atlas.joined_events, options)))

@@ -9,10 +9,8 @@ from ..core import changes
 from ..core.atlas import Atlas
 from ..core.palette import CONTROLLER_COLOURS, EVENT_FAMILIES
 from ..core.permalink import ViewState
-from ..core.query import joined_events
 from ..core.registry import describe, find_feature
 from ..core.timemodel import is_visible
-from ..core.view import MapOptions, filter_events
 from ..core.vocab import CONTROLLER_LABELS
 from ..map.markup import esc, sources_html
 from . import labels as L
@@ -69,12 +67,6 @@ def side_panel(selected_atlas: Atlas, atlas: Atlas, view: ViewState) -> None:
             f'<hr class="side-rule">{changes_html(atlas, view.day, view.names)}</div>')
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _events_series(_atlas: Atlas, cache_key: tuple, types, actors, claims) -> pd.DataFrame:
-    events = filter_events(joined_events(_atlas), MapOptions(event_types=types, actors=actors, claims=claims))
-    return changes.events_per_week(events)
-
-
 def _marker(day: str) -> pd.DataFrame:
     return pd.DataFrame({"date": [day], "label": [day]})
 
@@ -90,8 +82,7 @@ MARKER_LAYER = {
 
 
 def events_chart(atlas: Atlas, state: ViewState) -> None:
-    series = _events_series(atlas, (str(atlas.data_dir), len(atlas.events)), state.event_types, state.actors,
-                            state.claims)
+    series = changes.events_series(atlas, state.options)  # memoised per atlas and filters, in the core
     st.markdown(f"**{L.CHART_EVENTS}**")
     if series.empty:
         st.caption("No event matches the filters.")
