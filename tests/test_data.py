@@ -223,7 +223,6 @@ def test_every_month_from_november_2020_to_june_2024_has_at_least_four_reported_
     assert short == {}, f"months with fewer than 4 reported events: {short}"
 
 
-@pytest.mark.xfail(strict=True, reason="coverage target of issue 15 not yet reached: fewer than 700 events")
 def test_the_atlas_holds_at_least_700_reported_events(atlas):
     from dashboard.core.reported import reported_count
 
