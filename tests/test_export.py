@@ -204,3 +204,12 @@ def test_step_days(start, end, step, days):
 def test_step_days_rejects_nonsense(start, end, step):
     with pytest.raises(ValueError):
         export.step_days(start, end, step)
+
+
+def test_png_of_the_bundled_atlas_draws_every_layer_kind():
+    """The real data has what the tiny atlas lacks (corridor roads, stacked posts): every drawer runs."""
+    from dashboard.core.atlas import default_data_dir, load_atlas
+
+    real = load_atlas(default_data_dir())
+    png = export.export_png(real, ViewState("2022-12-20", window="last-30"))  # blockade: road, zone, posts
+    assert Image.open(io.BytesIO(png)).size == (1600, 1000)

@@ -92,7 +92,7 @@ def lines(ax, geoms, zorder: int, **style) -> None:
         ax.add_collection(LineCollection(segments, zorder=zorder, **style))
 
 
-def dash(pattern: str | None):
+def dash_style(pattern: str | None):
     if not pattern:
         return "solid"
     return (0, tuple(float(x) for x in pattern.split()))
@@ -159,10 +159,10 @@ def legend_handles(options: MapOptions) -> list:
             if row.mark in ("fill", "outline"):
                 handles.append(Patch(facecolor="none" if row.mark == "outline" or row.hatched else row.colour,
                                      alpha=None if row.mark == "outline" else 0.55, edgecolor=row.edge,
-                                     linestyle=dash(row.dash), hatch="///" if row.hatched else None,
+                                     linestyle=dash_style(row.dash), hatch="///" if row.hatched else None,
                                      linewidth=2 if row.mark == "outline" else 1, label=label))
             elif row.mark == "line":
-                handles.append(Line2D([], [], color=row.colour, linewidth=3, linestyle=dash(row.dash), label=label))
+                handles.append(Line2D([], [], color=row.colour, linewidth=3, linestyle=dash_style(row.dash), label=label))
             elif row.mark == "glyph":
                 handles.append(Line2D([], [], marker=_MARKERS.get(row.glyph, "^"), linestyle="none",
                                       color=row.colour, label=label))
@@ -189,7 +189,7 @@ def _draw_corridor(ax, frame, zorder: int) -> None:
         if c["kind"] == "zone":
             fill(ax, [c.geometry], zorder, facecolor=colour, alpha=0.15, edgecolor=colour, linewidth=1)
         else:
-            lines(ax, [c.geometry], zorder + 1, colors=colour, linewidths=3, linestyles=dash(dash))
+            lines(ax, [c.geometry], zorder + 1, colors=colour, linewidths=3, linestyles=dash_style(dash))
 
 
 def _draw_posts(ax, frame, zorder: int) -> None:
