@@ -162,7 +162,8 @@ def legend_handles(options: MapOptions) -> list:
                                      linestyle=dash_style(row.dash), hatch="///" if row.hatched else None,
                                      linewidth=2 if row.mark == "outline" else 1, label=label))
             elif row.mark == "line":
-                handles.append(Line2D([], [], color=row.colour, linewidth=3, linestyle=dash_style(row.dash), label=label))
+                handles.append(Line2D([], [], color=row.colour, linewidth=3, linestyle=dash_style(row.dash),
+                                      label=label))
             elif row.mark == "glyph":
                 handles.append(Line2D([], [], marker=_MARKERS.get(row.glyph, "^"), linestyle="none",
                                       color=row.colour, label=label))
