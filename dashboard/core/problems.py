@@ -57,3 +57,8 @@ class Report:
 
     def summary_lines(self) -> list[str]:
         return [f"{f.name}: {f.valid} valid, {f.rejected} rejected" for f in self.files.values()]
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 row``, ``2 rows``, ``1,000 rows``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

@@ -1,4 +1,5 @@
-"""Events users bring: a CSV in the atlas schema or an ACLED export, validated row by row and joined like ours.
+"""Events users bring (``eventfile``: the atlas schema, ACLED, UCDP GED; CSV or .xlsx), validated row by row
+and joined like ours.
 
 Limits (documented in the README, checked while reading: see ``csvfile``): ``MAX_BYTES``, ``MAX_ROWS``,
 ``MAX_COLUMNS`` and ``MAX_FIELD``; a file over one is refused whole (``TooLarge``) with the reason, rather
@@ -16,9 +17,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import acled, tables
+from . import tables
 from .atlas import INTEGER_COLUMNS, Atlas
 from .csvfile import MAX_BYTES, MAX_COLUMNS, MAX_FIELD, MAX_ROWS, TooLarge, read_csv
+from .eventfile import read_event_file
 from .layers import CRS, whole_numbers
 from .problems import Problem, Report
 from .query import JOIN_COLUMNS, join_points
@@ -35,11 +37,13 @@ class UserEvents:
     """Valid uploaded events (joined, sorted by date), their sources, and every problem found."""
 
     name: str
-    kind: str  # "atlas" or "acled"
+    kind: str  # "atlas", "acled" or "ucdp" (eventfile.KINDS)
     events: gpd.GeoDataFrame
     sources: dict[str, dict]
     report: Report
     index: EventIndex = field(repr=False)
+    notes: list[str] = field(default_factory=list)  # what the reader had to decide (encoding, date order…)
+    provenance: str = ""  # "NAME (sha256:…)": the exact file the events came from
     _views: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -86,23 +90,21 @@ def read_user_events(
     """Parse, validate and join an uploaded events file; nothing is dropped without a reported reason."""
     progress = progress or (lambda *_: None)
     progress(0.05, "reading")
-    table = read_csv(data, name)  # raises TooLarge at the first limit crossed
+    found = read_event_file(data, name)  # raises TooLarge at the first limit crossed
     report = Report()
     known = dict(atlas.sources)
     if sources_data is not None:
-        extra = tables.validate_rows(tables.SOURCES, read_csv(sources_data, "sources.csv"), "sources.csv", report,
+        sidecar = read_csv(sources_data, "sources.csv")
+        extra = tables.validate_rows(replace(tables.SOURCES, key="user_sources"), sidecar, "sources.csv", report,
                                      None)
         known.update({s["source_id"]: s for s in extra})
-    kind = "acled" if acled.is_acled(table.header) else "atlas"
-    if kind == "acled":
-        progress(0.2, "converting ACLED columns")
-        table, generated, conversion = acled.convert(table)
-        known.update(generated)
-        for line, fld, message in conversion:
-            report.add(Problem(name, line, fld, message))
+    known.update(found.sources)
+    counter = report.file("user_events", name)
+    for problem in found.problems:
+        report.add(problem)
     progress(0.3, "validating rows")
     records = tables.validate_rows(
-        replace(tables.EVENTS, key="user_events"), table, name, report, set(known), consume=True,
+        replace(tables.EVENTS, key="user_events"), found.table, name, report, set(known), consume=True,
         progress=lambda done, total: progress(0.3 + 0.5 * done / total, f"validated {done:,} of {total:,} rows"))
     progress(0.8, "joining with zones, corridor and posts")
     events = _frame(records)
@@ -115,9 +117,10 @@ def read_user_events(
         events["controller_label"] = events["controller"].map(CONTROLLER_LABELS)
     used = {s for ids in events["source_ids"] for s in ids} if len(events) else set()
     sources = {s: known[s] for s in used if s in known}
-    progress(1.0, f"{len(events):,} events kept, {report.files['user_events'].rejected:,} rejected")
-    return UserEvents(name, kind, events, sources, report,
-                      EventIndex(events["date"].tolist(), events["date_end"].tolist()))
+    progress(1.0, f"{len(events):,} events kept, {counter.rejected:,} rejected")
+    return UserEvents(name, found.kind, events, sources, report,
+                      EventIndex(events["date"].tolist(), events["date_end"].tolist()), notes=found.notes,
+                      provenance=found.provenance)
 
 
 def _frame(records: list[dict]) -> gpd.GeoDataFrame:
