@@ -18,6 +18,8 @@ from .vocab import LAYERS
 EVENT_CSV_COLUMNS = (
     "event_id", "date", "date_end", "date_precision", "event_type", "location", "place_id", "lat", "lon",
     "geo_precision", "claim_status", "actor1", "actor2", "summary", "fatalities", "fatalities_note", "tags",
+    "sub_event_type", "source_event_type", "assoc_actors", "country", "admin1", "admin2", "admin3",
+    "civilian_targeting", "source_scale", "fatalities_low", "fatalities_high",
     "controller", "controller_label", "zone_id", "peacekeeping_zone", "lachin_corridor", "nearest_post_id",
     "nearest_post_km", "source_ids", "source_outlets", "source_titles", "source_urls",
 )
@@ -101,15 +103,16 @@ def _formula_lookalike(text: str) -> bool:
     return len(text) > 64
 
 
-def events_csv(atlas: Atlas, events, user=None) -> str:
+def events_csv(atlas: Atlas, events, user=None, datasets: tuple[str, str] = ("atlas", "uploaded")) -> str:
     """Events with their joined columns and resolved sources as CSV text.
 
-    ``user``: optional ``(view_atlas, events)`` of uploaded events, appended with ``dataset = uploaded``.
+    ``user``: optional ``(view_atlas, events)`` of uploaded events, appended after the atlas's. ``datasets``:
+    what the ``dataset`` column says for each part (where the events came from).
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow((*EVENT_CSV_COLUMNS, "dataset"))
-    parts = [(atlas, events, "atlas")] + ([(user[0], user[1], "uploaded")] if user is not None else [])
+    parts = [(atlas, events, datasets[0])] + ([(user[0], user[1], datasets[1])] if user is not None else [])
     for resolver, frame, dataset in parts:
         for _, row in frame.iterrows():
             sources = resolver.resolve_sources(row["source_ids"])
@@ -117,5 +120,5 @@ def events_csv(atlas: Atlas, events, user=None) -> str:
             record["source_outlets"] = [s["outlet"] for s in sources]
             record["source_titles"] = [s["title"] for s in sources]
             record["source_urls"] = [s["url"] for s in sources]
-            writer.writerow([safe_cell(record.get(c)) for c in EVENT_CSV_COLUMNS] + [dataset])
+            writer.writerow([safe_cell(record.get(c)) for c in EVENT_CSV_COLUMNS] + [safe_cell(dataset)])
     return out.getvalue()

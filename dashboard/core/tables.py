@@ -14,7 +14,8 @@ from . import vocab
 from .csvfile import TooLarge, read_csv
 from .problems import Problem, Report
 
-SOURCE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Ids people use (``AZE-2023_001``, ``Reuters.2020.10``), and nothing that could break a URL or HTML.
+SOURCE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 
 
@@ -106,7 +107,7 @@ def ident(value: str) -> str:
 
 def source_ident(value: str) -> str:
     if not SOURCE_ID_RE.match(value):
-        raise Invalid(f"{value!r} is not a valid source_id (lowercase letters, digits, -)")
+        raise Invalid(f"{value!r} is not a valid source_id (letters, digits, - _ . ; at most 200)")
     return value
 
 
