@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 from .core import outfile, tables
-from .core.atlas import default_data_dir, load_atlas
 from .core.csvfile import TooLarge
-from .core.query import point_query
 from .core.vocab import CLAIM_STATUSES, EVENT_TYPES
+
+# The atlas (geopandas, shapely, pandas) is imported by the commands that load it, not by import-acled/-ucdp.
 
 
 def _date(value: str) -> str:
@@ -43,6 +43,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _load(args, quiet: bool = False):
     """The atlas for ``--data``/``--events``; an ``--events`` file's notes and dropped rows go to stderr
     (``validate`` prints them itself: ``quiet``)."""
+    from .core.atlas import default_data_dir, load_atlas
+
     data = args.data or default_data_dir()
     if not data.is_dir():
         raise SystemExit(f"error: --data {data} is not a folder")
@@ -95,6 +97,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_at(args) -> int:
+    from .core.query import point_query
+
     atlas = _load(args)
     if args.batch is None:
         if args.date is None or args.lat is None or args.lon is None:
@@ -194,6 +198,7 @@ def cmd_timelapse(args) -> int:
 
 
 def cmd_build(args) -> int:
+    from .core.atlas import default_data_dir
     from .core.build import build_all, write_layers
 
     data = args.data or default_data_dir()

@@ -12,22 +12,16 @@ import io
 import sys
 
 from .core import outfile, tables
-from .core.atlas import sidecar_sources
+from .core.cells import safe_cell
 from .core.csvfile import MAX_BYTES, TooLarge, read_csv
-from .core.eventfile import KINDS, read_event_file
+from .core.eventfile import KINDS, read_event_file, sidecar_sources
+from .core.eventschema import ATLAS_INDEX
 from .core.inputfile import Refused, read_bytes
 from .core.problems import Report, counted
-from .core.snapshot import safe_cell
 
 SOURCE_COLUMNS = ["source_id", "outlet", "title", "published", "url", "note"]
 EXPECTED = {"acled": "no event_id_cnty/event_date columns: not an ACLED export",
             "ucdp": "no id/date_start/where_prec/best columns: not a UCDP GED file"}
-
-
-def _cell(value) -> str:  # a data file, not an export: text is kept exactly as it came
-    if isinstance(value, list):
-        return ";".join(value)
-    return "" if value is None else str(value)
 
 
 def _writer(header: list[str], rows):
@@ -65,9 +59,11 @@ def run_import(args, kind: str) -> int:
     for problem in found.problems:
         report.add(problem)
     sources = dict(found.sources)
-    rows = tables.validate_rows(tables.EVENTS, found.table, name, report, set(sources), consume=True)
+    # The converter's rows are already in the atlas schema: the valid ones are written as they are.
+    rows = tables.validate_rows(tables.EVENTS, found.table, name, report, set(sources), consume=True,
+                                sparse=True, keep_rows=True)
     columns = [c.name for c in tables.EVENTS.columns]
-    kept = {r["event_id"] for r in rows}
+    kept = {r.get("event_id") for r in rows}
     previous = []
     if args.merge and args.out.exists():  # a re-import replaces the events it already had, never duplicates
         try:
@@ -78,10 +74,9 @@ def run_import(args, kind: str) -> int:
                     sources.setdefault(raw.get("source_id"), dict(raw))
         except TooLarge as exc:
             raise SystemExit(f"error: --merge: {exc.problem}") from None
-    used = {s for rec in rows for s in rec["source_ids"]} | {
-        s for raw in previous for s in (raw.get("source_ids") or "").split(";") if s}
+    used = {s.strip() for raw in (*previous, *rows) for s in (raw.get("source_ids") or "").split(";") if s.strip()}
     events = [[raw.get(c, "") for c in columns] for raw in previous] + [
-        [_cell(rec.get(c)) for c in columns] for rec in rows]
+        row.values if row._index is ATLAS_INDEX else [row.get(c, "") for c in columns] for row in rows]
     cited = [[safe_cell(sources[s].get(c)) for c in SOURCE_COLUMNS] for s in sorted(used) if s in sources]
     try:  # sources first: events whose sources are missing would not load; extra sources are harmless
         outfile.write(sidecar, _writer(SOURCE_COLUMNS, cited), "sources", args.force)

@@ -12,7 +12,7 @@ actor, the event id repeated), whose rows are merged into one event.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import date, timedelta
 
 from .csvfile import CsvRows, Row
 from .eventdates import date_order
@@ -66,7 +66,10 @@ EVENT_TYPES = {
     "non-violent transfer of territory": "handover",
     "headquarters or base established": "deployment",
 }
+EPOCH = date(1970, 1, 1)
+CHANGED_NOTE = "published: the day ACLED last changed this row (its timestamp)"  # one string for every event
 NA_VALUES = frozenset({"na", "n/a", "#n/a", "nan", "null", "none"})
+NA_SPELLINGS = frozenset(v for na in NA_VALUES for v in (na, na.upper(), na.title(), na.capitalize())) | {"NaN"}
 ID_SAFE = re.compile(r"[^A-Za-z0-9._:-]+")
 _WHOLE = re.compile(r"^(\d+)(?:\.0+)?$")
 # Fields that must agree between the rows of one event in a monadic export.
@@ -86,6 +89,8 @@ def text(raw: Row, name: str) -> str:
 
 def whole(value: str) -> str:
     """``3`` for ``3`` or ``3.0`` (a number re-saved by pandas or a spreadsheet); anything else unchanged."""
+    if value.isdigit():
+        return value
     m = _WHOLE.match(value.strip())
     return m.group(1) if m else value.strip()
 
@@ -97,19 +102,18 @@ def parse_acled_date(value: str) -> str | None:
     return parse_unambiguous(value)
 
 
-def _event_type(raw: Row) -> str | None:
-    sub = text(raw, "sub_event_type").lower()
-    if sub in SUB_EVENT_TYPES:
-        return SUB_EVENT_TYPES[sub]
-    return EVENT_TYPES.get(text(raw, "event_type").lower())
+def _cleaned(header: list[str], raw: Row) -> dict[str, str]:
+    """One row's cells by column, stripped, with R's and spreadsheets' spellings of "empty" as empty."""
+    # a short row lacks its last cells: read every cell with .get(name, "")
+    return {k: "" if (s := v.strip()) in NA_SPELLINGS else s for k, v in zip(header, raw.values, strict=False)}
 
 
-def _published(raw: Row, day: str) -> tuple[str, str]:
+def _published(stamp: str, day: str) -> tuple[str, str]:
     """When ACLED last changed the row (its ``timestamp``), and a note; the event's date, said so, if absent."""
-    stamp = whole(text(raw, "timestamp"))
+    stamp = whole(stamp)
     if stamp.isdigit():
-        changed = datetime.fromtimestamp(int(stamp), tz=UTC).date().isoformat()
-        return changed, f"ACLED row last changed at timestamp {stamp} ({changed})"
+        changed = (EPOCH + timedelta(days=int(stamp) // 86_400)).isoformat()  # UTC day of a Unix time
+        return changed, CHANGED_NOTE
     return day, "the export has no timestamp: 'published' is the event's date, not ACLED's"
 
 
@@ -117,10 +121,11 @@ def _groups(table: CsvRows) -> dict[str, list[int]]:
     """Row positions per ACLED event id, for the ids that repeat (monadic exports)."""
     first: dict[str, int] = {}
     repeats: dict[str, list[int]] = {}
+    pos = table.header.index("event_id_cnty")
     for i, (_, raw) in enumerate(table.rows):
-        if raw.invalid:
+        if raw.invalid or pos >= len(raw.values):
             continue
-        key = text(raw, "event_id_cnty")
+        key = raw.values[pos].strip()
         if key in first:
             repeats.setdefault(key, [first[key]]).append(i)
         elif key:
@@ -149,34 +154,40 @@ def convert(table: CsvRows) -> tuple[CsvRows, dict[str, dict], list[tuple[int, s
         rows = [(line, Row(ATLAS_INDEX, [], "acled")) for line, _ in table.rows]
         return CsvRows([], rows, table.problems, notes), {}, [(1, "event_date", order.refusal)]
     repeats = _groups(table)
+    header = table.header
+    shared: dict[str, str] = {}  # outlets and days repeat: one string each, not one per event
     merged = 0
     rows, sources = [], {}
     for i, (line, raw) in enumerate(table.rows):
         if raw.invalid:
             rows.append((line, raw))
             continue
-        acled_id = text(raw, "event_id_cnty")
+        r = _cleaned(header, raw)
+        acled_id = r.get("event_id_cnty", "")
         group = repeats.get(acled_id)
-        if group is not None and group[0] != i:  # a later row of a monadic event: merged into the first
-            base = table.rows[group[0]][1]
-            differ = [f for f in SAME_EVENT if text(raw, f) != text(base, f)]
+        if group is None:
+            table.rows[i] = None  # read once: released (the caller's table is consumed)
+        elif group[0] != i:  # a later row of a monadic event: merged into the first
+            first_line, base = table.rows[group[0]]
+            base = _cleaned(header, base)
+            differ = [f for f in SAME_EVENT if r.get(f, "") != base.get(f, "")]
             if differ:
-                problems.append((line, differ[0], f"event {acled_id} repeats line {table.rows[group[0]][0]} with "
-                                                  f"another {differ[0]} ({text(raw, differ[0])!r})"))
+                problems.append((line, differ[0], f"event {acled_id} repeats line {first_line} with "
+                                                  f"another {differ[0]} ({r[differ[0]]!r})"))
             else:
                 merged += 1
             rows.append((line, Row(ATLAS_INDEX, [], "merged" if not differ else "acled")))
             continue
         before = len(problems)
-        day = order.parse(raw.get("event_date") or "")
+        day = order.parse(r.get("event_date", ""))
         if not day:
-            problems.append((line, "event_date", f"{raw.get('event_date')!r} is not a date ACLED exports use "
+            problems.append((line, "event_date", f"{r.get('event_date', '')!r} is not a date ACLED exports use "
                                                  "(YYYY-MM-DD or '16 February 2023')"))
-        event_type = _event_type(raw)
+        sub, kind = r.get("sub_event_type", ""), r.get("event_type", "")
+        event_type = SUB_EVENT_TYPES.get(sub.lower()) or EVENT_TYPES.get(kind.lower())
         if event_type is None:
-            problems.append((line, "sub_event_type", f"unknown ACLED type {text(raw, 'sub_event_type')!r} / "
-                                                     f"{text(raw, 'event_type')!r}"))
-        time_precision, geo_precision = whole(text(raw, "time_precision")), whole(text(raw, "geo_precision"))
+            problems.append((line, "sub_event_type", f"unknown ACLED type {sub!r} / {kind!r}"))
+        time_precision, geo_precision = whole(r.get("time_precision", "")), whole(r.get("geo_precision", ""))
         for name, value in (("time_precision", time_precision), ("geo_precision", geo_precision)):
             if not value:
                 problems.append((line, name, "missing value (1, 2 or 3): the atlas does not guess a precision"))
@@ -185,32 +196,38 @@ def convert(table: CsvRows) -> tuple[CsvRows, dict[str, dict], list[tuple[int, s
         if len(problems) > before:  # this row had a problem (counting, not searching: linear in the file)
             rows.append((line, Row(ATLAS_INDEX, [], "acled")))
             continue
-        members = [table.rows[j][1] for j in group] if group else [raw]
-        actors = _unique(text(r, f) for r in members for f in ("actor1", "actor2"))
-        assoc = _unique(a.strip() for r in members for f in ("assoc_actor_1", "assoc_actor_2")
-                        for a in text(r, f).split(";"))
+        if group:
+            members = [_cleaned(header, table.rows[j][1]) for j in group]
+            actors = _unique(m.get(f, "") for m in members for f in ("actor1", "actor2"))
+            assoc = _unique(a.strip() for m in members for f in ("assoc_actor_1", "assoc_actor_2") if m.get(f)
+                            for a in m[f].split(";"))
+        else:  # one row, the usual case: no merging to do
+            actors = _unique((r.get("actor1", ""), r.get("actor2", "")))
+            assoc = (_unique(a.strip() for f in ("assoc_actor_1", "assoc_actor_2") for a in r.get(f, "").split(";"))
+                     if r.get("assoc_actor_1") or r.get("assoc_actor_2") else ())
         safe_id = ID_SAFE.sub("-", acled_id)
         source_id = "acled-" + safe_id.lower().replace(".", "-").replace(":", "-").replace("_", "-")
-        cited = " ".join(text(raw, "source").split()) or "no source named"
-        published, note = _published(raw, day)
-        sources[source_id] = {"source_id": source_id, "outlet": f"ACLED (citing: {cited})",
-                              "title": f"ACLED event {acled_id}", "published": published, "url": ACLED_DATA_PAGE,
-                              "note": note}
-        fatalities = whole(text(raw, "fatalities"))
+        cited = " ".join(r.get("source", "").split()) or "no source named"
+        published, note = _published(r.get("timestamp", ""), day)
+        outlet = f"ACLED (citing: {cited})"
+        sources[source_id] = {"source_id": source_id, "outlet": shared.setdefault(outlet, outlet),
+                              "title": f"ACLED event {acled_id}", "published": shared.setdefault(published, published),
+                              "url": ACLED_DATA_PAGE, "note": note}
+        fatalities = whole(r.get("fatalities", ""))
+        tags = r.get("tags", "")
         rows.append((line, atlas_row({
             "event_id": f"acled-{safe_id}" if safe_id else "", "date": day,
             "date_precision": TIME_PRECISION[time_precision], "event_type": event_type,
-            "location": text(raw, "location"), "lat": raw.get("latitude") or "", "lon": raw.get("longitude") or "",
+            "location": r.get("location"), "lat": raw.get("latitude") or "", "lon": raw.get("longitude") or "",
             "geo_precision": GEO_PRECISION[geo_precision], "claim_status": "claimed",
             "actor1": actors[0] if actors else "", "actor2": "; ".join(actors[1:]),
-            "summary": text(raw, "notes") or f"{text(raw, 'event_type')}: {text(raw, 'sub_event_type')}",
+            "summary": r.get("notes") or f"{kind}: {sub}",
             "fatalities": fatalities, "fatalities_note": "ACLED estimate" if fatalities else "",
-            "tags": ";".join(t.strip() for t in text(raw, "tags").split(";") if t.strip()),
-            "source_ids": source_id, "sub_event_type": text(raw, "sub_event_type"),
-            "source_event_type": text(raw, "event_type"), "assoc_actors": "; ".join(assoc),
-            "country": text(raw, "country"), "admin1": text(raw, "admin1"), "admin2": text(raw, "admin2"),
-            "admin3": text(raw, "admin3"), "civilian_targeting": text(raw, "civilian_targeting"),
-            "source_scale": text(raw, "source_scale"),
+            "tags": ";".join(t.strip() for t in tags.split(";") if t.strip()) if tags else "",
+            "source_ids": source_id, "sub_event_type": sub, "source_event_type": kind,
+            "assoc_actors": "; ".join(assoc), "country": r.get("country"), "admin1": r.get("admin1"),
+            "admin2": r.get("admin2"), "admin3": r.get("admin3"), "civilian_targeting": r.get("civilian_targeting"),
+            "source_scale": r.get("source_scale"),
         })))
     if merged:
         notes.append(f"{merged:,} rows repeat an event of another actor (a monadic export): merged into their "

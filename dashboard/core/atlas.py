@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import tables
+from .eventfile import sidecar_sources  # noqa: F401  (re-exported: cli, tests)
 from .inputfile import Refused, read_bytes, read_json
 from .layers import CRS, LAYER_SPECS, check_zone_overlaps, read_layer, whole_numbers, with_none
 from .problems import Problem, Report
@@ -71,11 +72,6 @@ def _points(records: list[dict], columns: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=CRS)
 
 
-def sidecar_sources(events_path: Path) -> Path:
-    """Where the sources of an events file written by ``import-acled`` live: ``NAME.sources.csv`` beside it."""
-    return events_path.with_name(events_path.stem + ".sources.csv")
-
-
 def read_events_path(path: Path, report: Report):
     """An ``--events`` file through ``eventfile`` (as an upload is read), its problems and notes in ``report``;
     None if it cannot be read at all."""
@@ -126,7 +122,7 @@ def load_atlas(data_dir: Path | None = None, *, events_path: Path | None = None)
         sources.update(found.sources if found else {})
         known = set(sources)
         event_rows = [] if found is None else tables.validate_rows(tables.EVENTS, found.table, label, report, known,
-                                                                   consume=True)
+                                                                   consume=True, sparse=True)
         provenance = found.provenance if found else ""
     known_places = set(places["place_id"])
     kept = []

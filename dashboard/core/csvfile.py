@@ -54,6 +54,14 @@ class Row(Mapping):
         i = self._index[name]
         return self.values[i] if i < len(self.values) else ""
 
+    def get(self, name: str, default=None):
+        """``Mapping.get`` without its ``try``/``KeyError`` round trip: this is the readers' inner loop."""
+        i = self._index.get(name)
+        if i is None:
+            return default
+        values = self.values
+        return values[i] if i < len(values) else ""
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._index)
 
@@ -153,27 +161,21 @@ def _bytes(source: Path | bytes | str, label: str, max_bytes: int) -> bytes:
 
 
 SHARE_MAX_CHARS = 40
-SHARE_MAX_DISTINCT = 4096
+SHARE_MAX_VALUES = 100_000
 
 
-def _share_repeats(record: list[str], caches: list[dict | None]) -> None:
-    """Make equal short values of a column one string object (in place).
+def _share_repeats(record: list[str], shared: dict[str, str]) -> list[str]:
+    """The record with equal short values as one string object each (across the file).
 
     Dates, types, places, actors and coordinates repeat down a column; one object per distinct value instead
-    of one per field saves ~50 bytes a field (a third of a big file's memory). A column with more than
-    ``SHARE_MAX_DISTINCT`` distinct values (ids, free text) stops being tracked.
+    of one per field saves ~50 bytes a field (a third of a big file's memory). Past ``SHARE_MAX_VALUES``
+    distinct values (a file of ids or free text) new values are no longer remembered, only looked up.
     """
-    for j, value in enumerate(record):
-        cache = caches[j]
-        if cache is None or len(value) > SHARE_MAX_CHARS:
-            continue
-        seen = cache.get(value)
-        if seen is not None:
-            record[j] = seen
-        elif len(cache) < SHARE_MAX_DISTINCT:
-            cache[value] = value
-        else:
-            caches[j] = None
+    if len(shared) < SHARE_MAX_VALUES:
+        remember = shared.setdefault
+        return [remember(v, v) if len(v) <= SHARE_MAX_CHARS else v for v in record]
+    known = shared.get
+    return [known(v, v) for v in record]
 
 
 def read_csv(source: Path | bytes | str, label: str, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS,
@@ -198,7 +200,7 @@ def read_csv(source: Path | bytes | str, label: str, *, max_bytes: int = MAX_BYT
     problems: list[Problem] = []
     header: list[str] = []
     index: dict[str, int] = {}
-    caches: list[dict | None] = []
+    shared: dict[str, str] = {}
     rows: list[tuple[int, Row]] = []
     start = 1
     try:
@@ -217,7 +219,6 @@ def read_csv(source: Path | bytes | str, label: str, *, max_bytes: int = MAX_BYT
                 for h in duplicate_names(header):
                     problems.append(Problem(label, line, h, "column appears more than once"))
                 index = header_index(header)
-                caches = [{} for _ in header]
                 continue
             if not any(v.strip() for v in record):
                 continue  # blank line
@@ -233,8 +234,7 @@ def read_csv(source: Path | bytes | str, label: str, *, max_bytes: int = MAX_BYT
                 rows.append((line, Row(index, [], "width")))
                 continue
             del record[len(header):]  # empty trailing fields beyond the header
-            _share_repeats(record, caches)
-            rows.append((line, Row(index, record)))
+            rows.append((line, Row(index, _share_repeats(record, shared))))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise TooLarge(Problem(label, start, "file", f"a field is longer than {MAX_FIELD:,} characters, "

@@ -40,6 +40,11 @@ class EventFile:
         return f"{self.name} (sha256:{self.sha256[:16]})"
 
 
+def sidecar_sources(events_path):
+    """Where the sources of an events file written by ``import-*`` live: ``NAME.sources.csv`` beside it."""
+    return events_path.with_name(events_path.stem + ".sources.csv")
+
+
 def _cell(value) -> str:
     if value is None:
         return ""

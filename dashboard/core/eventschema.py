@@ -10,5 +10,6 @@ ATLAS_INDEX = header_index(ATLAS_HEADER)
 
 
 def atlas_row(values: dict[str, str]) -> Row:
-    """A row of the events schema from the fields an importer has (the others empty)."""
-    return Row(ATLAS_INDEX, [values.get(c) or "" for c in ATLAS_HEADER])
+    """A row of the events schema from the fields an importer has; the others are None (read as empty by the
+    validation and written as empty cells)."""
+    return Row(ATLAS_INDEX, list(map(values.get, ATLAS_HEADER)))

@@ -216,12 +216,13 @@ def validate_table(
 
 
 def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sources: set[str] | None,
-                  progress=None, consume: bool = False) -> list[dict]:
+                  progress=None, consume: bool = False, sparse: bool = False, keep_rows: bool = False) -> list:
     """Check rows already read from a CSV (``csvfile.CsvRows``); return the valid records, report the rest.
 
     ``progress(done, total)`` is called every few thousand rows, for long uploads. With ``consume``, each
     row is released from ``table.rows`` once checked (replaced by None), so that a big file's raw rows and
-    its records are not both held in full.
+    its records are not both held in full. ``sparse``: see ``parse_row``. With ``keep_rows``, the valid rows
+    themselves are returned (as read), not their parsed records: for writing them out again unchanged.
     """
     counter = report.file(spec.key, label)
     for p in table.problems:
@@ -238,6 +239,7 @@ def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sour
 
     seen: dict[str, int] = {}
     valid: list[dict] = []
+    plans: dict[int, list] = {}
     rows = table.rows
     for i in range(len(rows)):
         line, raw = rows[i]
@@ -250,7 +252,14 @@ def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sour
         if raw.invalid:  # already reported by the reader or the converter
             counter.rejected += 1
             continue
-        rec, problems = parse_row(spec, raw, known_sources)
+        values = getattr(raw, "values", None)
+        if isinstance(values, list):  # a csvfile.Row: its fields by position, the plan made once per header
+            plan = plans.get(id(raw._index))
+            if plan is None:
+                plan = plans[id(raw._index)] = [(col, raw._index.get(col.name)) for col in spec.columns]
+            rec, problems = parse_fields(spec, plan, values, known_sources, sparse)
+        else:
+            rec, problems = parse_row(spec, raw, known_sources, sparse)
         key = rec.get(spec.id_column)
         if isinstance(key, str):
             if key in seen:
@@ -263,27 +272,38 @@ def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sour
             counter.rejected += 1
             continue
         rec["_line"] = line
-        valid.append(rec)
+        valid.append(raw if keep_rows else rec)
         counter.valid += 1
     return valid
 
 
-def parse_row(spec: TableSpec, raw: dict[str, str], known_sources: set[str] | None):
-    """Parse one raw row; return the record and a list of ``(field, reason)``."""
+def parse_fields(spec: TableSpec, plan, values: list[str], known_sources: set[str] | None, sparse: bool = False):
+    """``parse_row`` for a row's field list: ``plan`` pairs each column with its position (or None)."""
     rec: dict = {}
     problems: list[tuple[str, str]] = []
-    for col in spec.columns:
-        value = (raw.get(col.name) or "").strip()
+    n = len(values)
+    for col, i in plan:
+        value = values[i] if i is not None and i < n else ""
+        if value:
+            value = value.strip()
         if not value:
             if col.required:
                 problems.append((col.name, "missing value"))
-            rec[col.name] = None
+            if col.required or not sparse:
+                rec[col.name] = None
+            continue
+        if col.parse is text:
+            rec[col.name] = value
             continue
         try:
             rec[col.name] = col.parse(value)
         except Invalid as exc:
             problems.append((col.name, str(exc)))
             rec[col.name] = None
+    return _finish(spec, rec, problems, known_sources)
+
+
+def _finish(spec: TableSpec, rec: dict, problems: list, known_sources: set[str] | None):
     if known_sources is not None and rec.get("source_ids"):
         unknown = [s for s in rec["source_ids"] if s not in known_sources]
         if unknown:
@@ -292,3 +312,33 @@ def parse_row(spec: TableSpec, raw: dict[str, str], known_sources: set[str] | No
         for check in spec.checks:
             problems.extend(check(rec))
     return rec, problems
+
+
+def parse_row(spec: TableSpec, raw, known_sources: set[str] | None, sparse: bool = False):
+    """Parse one raw row (a mapping, or a ``csvfile.Row``); return the record and a list of ``(field, reason)``.
+
+    With ``sparse``, empty optional fields are left out of the record (read them with ``.get``): an imported
+    file's many optional columns then cost nothing per row where they are empty.
+    """
+    rec: dict = {}
+    problems: list[tuple[str, str]] = []
+    get = raw.get
+    for col in spec.columns:
+        value = get(col.name) or ""
+        if value:
+            value = value.strip()
+        if not value:
+            if col.required:
+                problems.append((col.name, "missing value"))
+            if col.required or not sparse:
+                rec[col.name] = None
+            continue
+        if col.parse is text:
+            rec[col.name] = value
+            continue
+        try:
+            rec[col.name] = col.parse(value)
+        except Invalid as exc:
+            problems.append((col.name, str(exc)))
+            rec[col.name] = None
+    return _finish(spec, rec, problems, known_sources)

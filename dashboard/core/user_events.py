@@ -104,7 +104,7 @@ def read_user_events(
         report.add(problem)
     progress(0.3, "validating rows")
     records = tables.validate_rows(
-        replace(tables.EVENTS, key="user_events"), found.table, name, report, set(known), consume=True,
+        replace(tables.EVENTS, key="user_events"), found.table, name, report, set(known), consume=True, sparse=True,
         progress=lambda done, total: progress(0.3 + 0.5 * done / total, f"validated {done:,} of {total:,} rows"))
     progress(0.8, "joining with zones, corridor and posts")
     events = _frame(records)
