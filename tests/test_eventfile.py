@@ -250,3 +250,18 @@ def test_the_reader_says_what_a_file_is():
     assert read_event_file(csv_bytes([acled_row()], COLUMNS), "a.csv").kind == "acled"
     found = read_event_file(b"event_id,date\n", "e.csv")
     assert found.kind == "atlas" and found.provenance.startswith("e.csv (sha256:")
+
+
+def test_the_datasets_own_fields_reach_the_popup_and_side_panel(atlas):
+    from dashboard.core.mapview import describe
+
+    _, by_id = events(csv_bytes([acled_row(assoc_actor_1="Militia X", admin2="Beta")], COLUMNS), atlas)
+    uploaded = read_user_events(csv_bytes([ged_row("9")], GED), "ged.csv", atlas)
+    facts = dict(describe(atlas, "user_events", by_id.reset_index().iloc[0]).facts)
+    assert facts["Type in the source data"] == "Battles / Armed clash"
+    assert facts["Associated actors"] == "Militia X" and facts["Area (source data)"] == "Beta, Alpha, Country"
+    assert facts["Source scale"] == "National"
+    ged = dict(describe(atlas, "user_events", uploaded.events.iloc[0]).facts)
+    assert ged["Fatalities range"] == "3–9" and ged["Type in the source data"] == "state-based conflict"
+    own = dict(describe(atlas, "events", atlas.events.iloc[0]).facts)  # the atlas's own events: nothing added
+    assert "Type in the source data" not in own and "Fatalities range" not in own

@@ -257,6 +257,19 @@ def zone_area(atlas: Atlas, layer: str, feature_id: str) -> float | None:
     return None if km2 is None else float(km2)
 
 
+def _dataset_facts(get) -> list[tuple[str, object]]:
+    """What an imported dataset (ACLED, UCDP) says in its own terms; nothing for the atlas's own events."""
+    def joined(*names, sep=" / "):
+        return sep.join(str(v) for v in (_clean(get(n)) for n in names) if v is not None) or None
+
+    low, high = _clean(get("fatalities_low")), _clean(get("fatalities_high"))
+    return [("Type in the source data", joined("source_event_type", "sub_event_type")),
+            ("Associated actors", get("assoc_actors")),
+            ("Area (source data)", joined("admin3", "admin2", "admin1", "country", sep=", ")),
+            ("Civilian targeting", get("civilian_targeting")), ("Source scale", get("source_scale")),
+            ("Fatalities range", f"{low}–{high}" if low is not None and high is not None else None)]
+
+
 def describe(atlas: Atlas, layer: str, row: Mapping, names: str = DEFAULT_NAMES) -> Description:
     """Title, facts and sources of one feature of ``layer`` (a layer key, ``events`` or ``places``)."""
     get = row.get
@@ -275,7 +288,7 @@ def describe(atlas: Atlas, layer: str, row: Mapping, names: str = DEFAULT_NAMES)
             ("Summary", get("summary")), ("Location precision", get("geo_precision")), ("Actors", actors),
             ("Fatalities", deaths), ("Held by at the time", get("controller_label")),
             ("In the Lachin corridor zone", True if get("lachin_corridor") else None), ("Tags", get("tags")),
-            ("Event id", fid),
+            *_dataset_facts(get), ("Event id", fid),
         ])
         return Description(layer, fid, title, facts, atlas.resolve_sources(get("source_ids")), key_facts=4)
     if layer == "places":
