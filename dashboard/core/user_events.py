@@ -131,13 +131,19 @@ def _frame(records: list[dict]) -> gpd.GeoDataFrame:
     """
     columns = [c.name for c in tables.EVENTS.columns]
     order = sorted(range(len(records)), key=lambda i: (records[i]["date"], records[i]["event_id"]))
-    data = {}
+    data, empty = {}, []
     for c in [*columns, "_line"]:
         if c in ("lat", "lon"):
             data[c] = np.fromiter((records[i][c] for i in order), dtype=float, count=len(order))
-        else:
-            data[c] = pd.Series([records[i].get(c) for i in order], dtype=object)
+            continue
+        values = [records[i].get(c) for i in order]
+        if any(v is not None for v in values):
+            data[c] = pd.Series(values, dtype=object)
+        else:  # added after: pandas copies every column it builds a frame from into one block
+            empty.append(c)
     records.clear()
     frame = pd.DataFrame(data)
+    for c in empty:
+        frame[c] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     frame = whole_numbers(frame, INTEGER_COLUMNS)  # fatalities 3, not 3.0, in popups, panel and exports
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(data["lon"], data["lat"]), crs=CRS)
