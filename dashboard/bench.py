@@ -11,7 +11,8 @@
 - ``read_hostile_wide`` / ``read_valid_200k``: peak memory (MB, the child process's ``ru_maxrss``) and seconds
   of the app's upload path on a 77 KB file with a 3,000-column header over 30,000 one-field lines, and on
   200,000 valid events just under the 50 MB limit, each in a fresh process (``bench_reading``; skip with
-  ``--no-reading``).
+  ``--no-reading``); ``read_acled_100k``: 100,000 rows in ACLED's export layout through the upload path;
+  ``read_import_acled_100k``: the same file through ``import-acled``.
 - ``browser_scrub_ms`` {p50, p95} (``--browser``): key press to updated layers in Debian's Chromium;
   ``browser_scrub_to_frame_ms``: to the start of the frame after that (when the canvas is redrawn).
 - ``load_*`` (``--load``): 20 Chromium sessions scrub against one server (``bench_load``): key presses handled,

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from pathlib import Path
 
 from .core import outfile, tables
-from .core.atlas import default_data_dir, load_atlas
 from .core.csvfile import TooLarge
-from .core.query import point_query
 from .core.vocab import CLAIM_STATUSES, EVENT_TYPES
+
+# The atlas (geopandas, shapely, pandas) is imported by the commands that load it, not by import-acled/-ucdp.
 
 
 def _date(value: str) -> str:
@@ -38,16 +36,34 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="atlas folder laid out like the repository root (events.csv + geodata/); "
                              "default: the bundled data")
     parser.add_argument("--events", type=Path, default=None, metavar="FILE",
-                        help="use this events CSV instead of DIR/events.csv")
+                        help="use this events file instead of DIR/events.csv: the atlas schema, an ACLED export or "
+                             "a UCDP GED file (CSV or .xlsx), read as the app reads an upload")
 
 
-def _load(args):
+def _load(args, quiet: bool = False):
+    """The atlas for ``--data``/``--events``; an ``--events`` file's notes and dropped rows go to stderr
+    (``validate`` prints them itself: ``quiet``)."""
+    from .core.atlas import default_data_dir, load_atlas
+
     data = args.data or default_data_dir()
     if not data.is_dir():
         raise SystemExit(f"error: --data {data} is not a folder")
     if args.events is not None and not args.events.is_file():
         raise SystemExit(f"error: --events {args.events} is not a file")
-    return load_atlas(data, events_path=args.events)
+    atlas = load_atlas(data, events_path=args.events)
+    if args.events is not None and not quiet:
+        from .core.problems import counted
+
+        for note in atlas.report.notes:
+            print(f"note: {note}", file=sys.stderr)
+        for problem in atlas.report.problems:
+            if problem.file == args.events.name:
+                print(problem, file=sys.stderr)
+        counter = atlas.report.files.get("events")
+        if counter is not None:
+            print(f"{args.events.name}: {counted(counter.valid, 'event')} kept, "
+                  f"{counted(counter.rejected, 'row')} rejected", file=sys.stderr)
+    return atlas
 
 
 def _check_out(args, kind: str):
@@ -66,11 +82,13 @@ def _write_out(args, data, kind: str, path: Path | None = None) -> None:
 
 
 def cmd_validate(args) -> int:
-    atlas = _load(args)
+    atlas = _load(args, quiet=True)
     report = atlas.report
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(report.as_dict() | {"notes": report.notes}, ensure_ascii=False, indent=2))
     else:
+        for note in report.notes:
+            print(f"note: {note}")
         for problem in report.problems:
             print(problem)
         for line in report.summary_lines():
@@ -79,6 +97,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_at(args) -> int:
+    from .core.query import point_query
+
     atlas = _load(args)
     if args.batch is None:
         if args.date is None or args.lat is None or args.lon is None:
@@ -227,6 +247,7 @@ def cmd_export_dataset(args) -> int:
 
 
 def cmd_build(args) -> int:
+    from .core.atlas import default_data_dir
     from .core.build import build_all, write_layers
 
     data = args.data or default_data_dir()
@@ -245,82 +266,15 @@ def cmd_build(args) -> int:
 
 
 def cmd_import_acled(args) -> int:
-    from .core import acled, tables
-    from .core.atlas import sidecar_sources
-    from .core.csvfile import read_csv
-    from .core.problems import Problem, Report
-    from .core.snapshot import safe_cell
+    from .importer import run_import
 
-    if not args.file.is_file():
-        raise SystemExit(f"error: {args.file} is not a file")
-    _check_out(args, "csv")
-    try:
-        outfile.check(sidecar_sources(args.out), "sources", args.force)
-    except outfile.OutError as exc:
-        raise SystemExit(f"error: --out {exc}") from None
-    try:
-        table = read_csv(args.file, args.file.name)
-    except TooLarge as exc:
-        raise SystemExit(f"error: {exc.problem}") from None
-    if not acled.is_acled(table.header):
-        raise SystemExit(f"error: {args.file.name} has no event_id_cnty/event_date columns: not an ACLED export")
-    converted, sources, conversion = acled.convert(table)
-    report = Report()
-    for line, fld, message in conversion:
-        report.add(Problem(args.file.name, line, fld, message))
-    rows = tables.validate_rows(tables.EVENTS, converted, args.file.name, report, set(sources))
-    columns = [c.name for c in tables.EVENTS.columns]
-    kept = {r["event_id"]: r for r in rows}
-    previous = []
-    if args.merge and args.out.exists():  # a re-import replaces the events it already had, never duplicates
-        try:
-            old = read_csv(args.out, args.out.name)
-            previous = [raw for _, raw in old.rows if raw.get("event_id") not in kept and not raw.invalid]
-            if sidecar_sources(args.out).exists():
-                for _, raw in read_csv(sidecar_sources(args.out), "sources").rows:
-                    sources.setdefault(raw.get("source_id"), raw)
-        except TooLarge as exc:
-            raise SystemExit(f"error: --merge: {exc.problem}") from None
+    return run_import(args, "acled")
 
-    def cell(value):  # a data file, not an export: text is kept exactly as it came
-        if isinstance(value, list):
-            return ";".join(value)
-        return "" if value is None else str(value)
 
-    def write_events(binary) -> None:
-        fh = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(columns)
-        for raw in previous:
-            writer.writerow([raw.get(c, "") for c in columns])
-        for rec in rows:
-            writer.writerow([cell(rec.get(c)) for c in columns])
-        fh.flush()
-        fh.detach()  # the binary file is outfile.write's to close
+def cmd_import_ucdp(args) -> int:
+    from .importer import run_import
 
-    used = {s for rec in rows for s in rec["source_ids"]} | {
-        s for raw in previous for s in (raw.get("source_ids") or "").split(";") if s}
-    source_columns = ["source_id", "outlet", "source_kind", "title", "published", "accessed", "url", "note"]
-
-    def write_sources(binary) -> None:
-        fh = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(source_columns)
-        for sid in sorted(used):
-            if sid in sources:
-                writer.writerow([safe_cell(sources[sid].get(c)) for c in source_columns])
-        fh.flush()
-        fh.detach()
-
-    # Sources first: events whose sources are missing would not load, while extra sources are harmless.
-    _write_out(args, write_sources, "sources", sidecar_sources(args.out))
-    _write_out(args, write_events, "csv")
-    for problem in report.problems:
-        print(problem, file=sys.stderr)
-    rejected = len(table.rows) - len(rows)
-    print(f"{args.file.name}: {len(rows)} events written to {args.out} (+ {sidecar_sources(args.out).name}), "
-          f"{rejected} rejected" + (f", {len(previous)} kept from before" if args.merge else ""), file=sys.stderr)
-    return 1 if rejected else 0
+    return run_import(args, "ucdp")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -378,14 +332,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, metavar="PATH")
     p.set_defaults(func=cmd_diff)
 
-    p = sub.add_parser("import-acled", help="convert an ACLED export to events in the atlas schema")
-    p.add_argument("file", type=Path, metavar="FILE", help="ACLED export (CSV)")
-    p.add_argument("--out", type=Path, required=True, metavar="EVENTS.csv",
-                   help="events CSV to write; its sources go to EVENTS.sources.csv beside it")
-    p.add_argument("--merge", action="store_true",
-                   help="keep the events already in --out, replacing those the import brings again")
-    p.add_argument("--force", action="store_true", help="replace --out even if it is not an events CSV")
-    p.set_defaults(func=cmd_import_acled)
+    for name, what, func in (("import-acled", "an ACLED export", cmd_import_acled),
+                             ("import-ucdp", "a UCDP GED file (Georeferenced Event Dataset)", cmd_import_ucdp)):
+        p = sub.add_parser(name, help=f"convert {what} to events in the atlas schema")
+        p.add_argument("file", type=Path, metavar="FILE", help=f"{what} (CSV, any delimiter or encoding, or .xlsx)")
+        p.add_argument("--out", type=Path, required=True, metavar="EVENTS.csv",
+                       help="events CSV to write; its sources go to EVENTS.sources.csv beside it")
+        p.add_argument("--merge", action="store_true",
+                       help="keep the events already in --out, replacing those the import brings again")
+        p.add_argument("--force", action="store_true", help="replace --out even if it is not an events CSV")
+        p.set_defaults(func=func)
 
     p = sub.add_parser("export-dataset", help="the whole atlas as a citable dataset: GeoPackage, CSV, GeoJSON, "
                                               "datapackage.json and a README")

@@ -25,7 +25,7 @@ GOOD = ('AZE1001,2023-09-19,2023,1,Political violence,Battles,Armed clash,Milita
         'Azatutyun; Trend,National,"On 19 September 2023, fighting, ""heavy"".\nSecond line.",4,,1700000000')
 LONG_DATE = ('AZE1002,16 February 2023,2023,2,Strategic developments,Strategic developments,Agreement,A,,1,B,,1,11,,'
              '31,Caucasus,Azerbaijan,Baku,,,Baku,40.3777,49.892,3,Trend,National,Talks held.,0,,1700000001')
-BAD_DATE = LONG_DATE.replace("AZE1002,16 February 2023", "AZE1003,16/02/2023")
+BAD_DATE = LONG_DATE.replace("AZE1002,16 February 2023", "AZE1003,31/02/2023")  # day-first, not a real day
 BAD_TYPE = GOOD.replace("AZE1001", "AZE1004").replace("Armed clash", "Alien landing").replace("Battles", "Unknown")
 BAD_COORD = GOOD.replace("AZE1001", "AZE1005").replace("39.8177,46.7528", "NaN,46.7528")
 
@@ -48,7 +48,7 @@ def test_conversion_maps_the_columns():
 
 
 @pytest.mark.parametrize(("row", "field", "reason"), [
-    (BAD_DATE, "event_date", "'16/02/2023' is not a date ACLED exports use"),
+    (BAD_DATE, "event_date", "'31/02/2023' is not a date ACLED exports use"),
     (BAD_TYPE, "sub_event_type", "unknown ACLED type 'Alien landing'"),
 ])
 def test_unconvertible_rows_are_reported(row, field, reason):

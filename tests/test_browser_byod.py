@@ -19,7 +19,7 @@ def test_upload_acled_export_shows_its_layer_and_rejected_rows(open_app, tmp_pat
     export_file = tmp_path / "acled.csv"
     export_file.write_text(acled_csv(GOOD, LONG_DATE, BAD_DATE), encoding="utf-8")
     page.locator('[data-testid="stSidebar"] input[type="file"]').first.set_input_files(str(export_file))
-    page.get_by_text("2 events on the map, 1 rows rejected").wait_for()
+    page.get_by_text("2 events on the map, 1 row rejected").wait_for()
     # the rejected row with its reason, in the (canvas-drawn) table's accessible cells
     page.get_by_text("is not a date ACLED exports use").first.wait_for(state="attached")
     frame.wait_for_function(FEATURE_IDS.replace("return ids;", "return ids.includes('user_events:acled-AZE1001');"))

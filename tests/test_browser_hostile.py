@@ -30,10 +30,10 @@ def test_an_uploads_file_name_is_plain_text_with_bidi_controls_shown(open_app):
     name = "[Sign in](evil.invalid) **now** \u202etxt.csv"
     page.locator('[data-testid="stSidebar"] input[type="file"]').first.set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
-    status = page.locator('.atlas-notice').filter(has_text="events on the map")
+    status = page.locator(".atlas-notice").filter(has_text="on the map")
     status.wait_for()
     assert status.inner_text().strip() == ("[Sign in](evil.invalid) **now** [U+202E]txt.csv (atlas-schema CSV): "
-                                           "1 events on the map, 0 rows rejected.")
+                                           "1 event on the map, 0 rows rejected.")
     assert page.locator(EVIL_MARKUP).count() == 0
     # Streamlit's own cap is the documented 50 MB (.streamlit/config.toml), shown under the uploader
     page.get_by_text("50MB per file").first.wait_for()

@@ -1,3 +1,5 @@
+import pytest
+
 from dashboard.core.csvfile import read_csv
 
 
@@ -16,11 +18,30 @@ def test_empty_file_is_a_problem_not_a_crash():
     assert str(table.problems[0]) == "empty.csv:1: file: empty file: no header row"
 
 
-def test_undecodable_row_is_rejected_and_the_others_survive():
-    data = b"id,text\n1,ok\n2,caf\xe9\n3,fine\n"
+def test_a_legacy_file_is_read_whole_in_its_encoding_and_said_so():
+    data = "id,text\n1,ok\n2,Xankəndi café\n".encode().replace("ə".encode(), b"e") \
+        .replace("é".encode(), b"\xe9")  # Windows-1252, as older exports and Excel save it
     table = read_csv(data, "latin.csv")
+    assert [row["text"] for _, row in table.rows] == ["ok", "Xankendi café"]
+    assert table.encoding == "cp1252" and table.problems == []
+    assert table.notes == ["the file is not UTF-8: read as Windows-1252 (cp1252), the usual encoding of older exports"]
+    assert read_csv(b"id\n\x81\xe9\n", "x.csv").encoding == "latin-1"  # 0x81 is not in cp1252
+
+
+def test_in_a_file_of_mixed_encodings_undecodable_rows_are_rejected_not_guessed():
+    data = "id,text\n1,Şuşa\n".encode() + b"2,caf\xe9\n3,fine\n"
+    table = read_csv(data, "mixed.csv")
     assert [row.get("id") for _, row in table.rows if not row.invalid] == ["1", "3"]
-    assert [str(p) for p in table.problems] == ["latin.csv:3: row: not valid UTF-8 text (row rejected)"]
+    assert [str(p) for p in table.problems] == ["mixed.csv:3: row: not valid UTF-8 text (row rejected)"]
+    assert table.encoding == "mixed" and "rejected, not guessed" in table.notes[0]
+
+
+@pytest.mark.parametrize(("data", "delimiter"), [
+    (b"a;b;c\n1;2,5;3\n", ";"), (b"a\tb\n1\t2\n", "\t"), (b'"x;y",b\n1,2\n', ","), (b"a\n1\n", ",")])
+def test_the_delimiter_comes_from_the_header_line(data, delimiter):
+    table = read_csv(data, "d.csv")
+    assert table.delimiter == delimiter and table.problems == []
+    assert all(len(row.values) == len(table.header) for _, row in table.rows)
 
 
 def test_row_wider_than_header_is_rejected():
@@ -38,8 +59,6 @@ def test_short_rows_are_padded_and_blank_lines_skipped():
 # --- limits, checked while reading (issue 18) ---------------------------------------------------------------
 
 import tracemalloc  # noqa: E402
-
-import pytest  # noqa: E402
 
 from dashboard.core import csvfile  # noqa: E402
 from dashboard.core.csvfile import MAX_COLUMNS, TooLarge, duplicate_names  # noqa: E402
@@ -97,7 +116,7 @@ def test_rows_are_lists_behind_one_shared_index_not_dicts():
     table = read_csv("a,b,c\n1,2,3\n4\n", "r.csv")
     (_, first), (_, second) = table.rows
     assert first.values == ["1", "2", "3"] and second.values == ["4"]  # a short row stays short
-    assert first._index is second._index
+    assert first.index is second.index
     assert dict(second) == {"a": "4", "b": "", "c": ""}
 
 

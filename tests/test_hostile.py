@@ -21,7 +21,6 @@ HOSTILE = Path(__file__).parent / "hostile"
 
 EVENT_CASES = {
     "events_bom_crlf.csv": (["ok1", "ok2"], []),
-    "events_latin1_row.csv": (["ok1", "ok2"], ["3: row: not valid UTF-8 text"]),
     "events_empty.csv": ([], ["1: file: empty file"]),
     "events_header_only.csv": ([], []),
     "events_wrong_header.csv": ([], [f"1: {c}: required column is missing" for c in EVENTS.required]),
@@ -66,6 +65,21 @@ def test_hostile_events_through_the_upload(atlas, name):
     assert sorted(uploaded.events["event_id"]) == sorted(survivors)
     _check(_lines(uploaded.problems, name), expected)
     assert uploaded.report.files["user_events"].valid == len(survivors)
+
+
+def test_a_legacy_encoded_file_is_read_whole_and_said_so(tmp_path, atlas):
+    name = "events_latin1_row.csv"
+    root = make_atlas(tmp_path / "atlas")
+    shutil.copy(HOSTILE / name, root / "events.csv")
+    loaded = load_atlas(root)  # the atlas's own data must be UTF-8: read, but reported
+    assert sorted(loaded.events["event_id"]) == ["latin", "ok1", "ok2"]
+    assert _lines(loaded.report.problems, "events.csv") == [
+        "0: file: the file is not UTF-8: read as Windows-1252 (cp1252), the usual encoding of older exports"]
+    assert loaded.events.set_index("event_id").loc["latin", "location"] == "Café"
+    uploaded = read_user_events((HOSTILE / name).read_bytes(), name, atlas)  # a user's file: a note, no rejection
+    assert sorted(uploaded.events["event_id"]) == ["latin", "ok1", "ok2"] and uploaded.problems == []
+    assert uploaded.notes == ["the file is not UTF-8: read as Windows-1252 (cp1252), the usual encoding of older "
+                              "exports"]
 
 
 def test_html_survives_as_text_and_reaches_no_page_unescaped(atlas):

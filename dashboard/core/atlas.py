@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -10,7 +10,9 @@ import geopandas as gpd
 import pandas as pd
 
 from . import registry, tables
+from .eventfile import sidecar_sources  # noqa: F401  (re-exported: cli, tests)
 from .geojson import Unreadable, load_feature_collection
+from .inputfile import Refused, read_bytes
 from .layers import CRS, check_zone_overlaps, read_layer, whole_numbers, with_none
 from .problems import Problem, Report
 from .timemodel import EventIndex
@@ -47,6 +49,7 @@ class Atlas:
     layers: dict[str, gpd.GeoDataFrame]
     report: Report
     event_index: EventIndex = field(repr=False)
+    events_provenance: str = ""  # "NAME (sha256:…)" when events come from a file given with --events
 
     def resolve_sources(self, ids) -> list[dict]:
         """Full source records for ``ids``, in order, without repeats; unknown ids are skipped."""
@@ -87,9 +90,25 @@ def _points(records: list[dict], columns: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=CRS)
 
 
-def sidecar_sources(events_path: Path) -> Path:
-    """Where the sources of an events file written by ``import-acled`` live: ``NAME.sources.csv`` beside it."""
-    return events_path.with_name(events_path.stem + ".sources.csv")
+def read_events_path(path: Path, report: Report):
+    """An ``--events`` file through ``eventfile`` (as an upload is read), its problems and notes in ``report``;
+    None if it cannot be read at all."""
+    from .csvfile import MAX_BYTES, TooLarge
+    from .eventfile import read_event_file
+
+    report.file("events", path.name)
+    try:
+        found = read_event_file(read_bytes(path, MAX_BYTES), path.name)
+    except Refused as exc:
+        report.add(Problem(path.name, 0, "file", str(exc)))
+        return None
+    except TooLarge as exc:
+        report.add(exc.problem)
+        return None
+    for problem in found.problems:
+        report.add(problem)
+    report.notes.extend(f"{path.name}: {note}" for note in found.notes)
+    return found
 
 
 def load_atlas(data_dir: Path | None = None, *, events_path: Path | None = None) -> Atlas:
@@ -103,16 +122,26 @@ def load_atlas(data_dir: Path | None = None, *, events_path: Path | None = None)
 
     source_rows = tables.validate_table(tables.SOURCES, data_dir, report, None)
     if events_path is not None and sidecar_sources(events_path).exists():
-        extra = sidecar_sources(events_path)
-        source_rows += tables.validate_table(tables.SOURCES, data_dir, report, None, path=extra, label=extra.name)
+        extra = sidecar_sources(events_path)  # counted as its own file, not under sources.csv
+        source_rows += tables.validate_table(replace(tables.SOURCES, key="event_sources"), data_dir, report, None,
+                                             path=extra, label=extra.name)
     sources = {r["source_id"]: r for r in source_rows}
-    known = set(sources)
 
-    place_rows = tables.validate_table(tables.PLACES, data_dir, report, known)
+    place_rows = tables.validate_table(tables.PLACES, data_dir, report, set(sources))
     places = _points(place_rows, [c.name for c in tables.PLACES.columns])
 
     label = events_path.name if events_path else None
-    event_rows = tables.validate_table(tables.EVENTS, data_dir, report, known, path=events_path, label=label)
+    provenance = ""
+    if events_path is None:
+        known = set(sources)
+        event_rows = tables.validate_table(tables.EVENTS, data_dir, report, known)
+    else:  # any shape a user brings (atlas schema, ACLED, UCDP; CSV or .xlsx), read as the app reads an upload
+        found = read_events_path(events_path, report)
+        sources.update(found.sources if found else {})
+        known = set(sources)
+        event_rows = [] if found is None else tables.validate_rows(tables.EVENTS, found.table, label, report, known,
+                                                                   consume=True, sparse=True)
+        provenance = found.provenance if found else ""
     known_places = set(places["place_id"])
     kept = []
     for rec in event_rows:
@@ -142,6 +171,6 @@ def load_atlas(data_dir: Path | None = None, *, events_path: Path | None = None)
                 report.add(Problem(path.name, 0, "file", f"{exc} (background layer left out)"))
 
     index = EventIndex(events["date"].tolist(), events["date_end"].tolist())
-    atlas = Atlas(data_dir, sources, places, events, layers, report, index)
+    atlas = Atlas(data_dir, sources, places, events, layers, report, index, provenance)
     atlas.joined_events  # noqa: B018 - computed once, at load: every view and export reads it
     return atlas

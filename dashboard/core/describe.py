@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .cells import plain
 from .geodesy import area_km2
 from .memo import AtlasMemo
-from .values import plain
 from .vocab import CONTROLLER_LABELS
 
 if TYPE_CHECKING:
@@ -128,6 +128,19 @@ def feature_km2(atlas: Atlas, layer: str, feature_id: str) -> float | None:
 # --- one describer per layer (the registry names them) -----------------------------------------------------------
 
 
+def _dataset_facts(get) -> list[tuple[str, object]]:
+    """What an imported dataset (ACLED, UCDP) says in its own terms; nothing for the atlas's own events."""
+    def joined(*names, sep=" / "):
+        return sep.join(str(v) for v in (clean(get(n)) for n in names) if v is not None) or None
+
+    low, high = clean(get("fatalities_low")), clean(get("fatalities_high"))
+    return [("Type in the source data", joined("source_event_type", "sub_event_type")),
+            ("Associated actors", get("assoc_actors")),
+            ("Area (source data)", joined("admin3", "admin2", "admin1", "country", sep=", ")),
+            ("Civilian targeting", get("civilian_targeting")), ("Source scale", get("source_scale")),
+            ("Fatalities range", f"{low}–{high}" if low is not None and high is not None else None)]
+
+
 def describe_event(atlas: Atlas, row: Mapping, names: str, layer: str = "events") -> Description:
     get = row.get
     fid = str(get("event_id"))
@@ -144,7 +157,7 @@ def describe_event(atlas: Atlas, row: Mapping, names: str, layer: str = "events"
         ("Summary", get("summary")), ("Location precision", get("geo_precision")), ("Actors", actors),
         ("Fatalities", deaths), ("Held by at the time", get("controller_label")),
         ("In the Lachin corridor zone", True if get("lachin_corridor") else None), ("Tags", get("tags")),
-        ("Event id", fid),
+        *_dataset_facts(get), ("Event id", fid),
     ])
     return Description(layer, fid, title, pairs, atlas.resolve_sources(get("source_ids")), key_facts=4)
 

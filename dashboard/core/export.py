@@ -46,6 +46,20 @@ def data_layers(options: MapOptions) -> tuple[str, ...]:
     return _data_layers(options.layers)
 
 
+def events_files(atlas: Atlas, view: ViewState, user=None) -> list[str]:
+    """Where the view's events came from when not from the atlas itself: ``NAME (sha256:…)`` of the file
+    given with ``--events`` and of the visible upload."""
+    files = [atlas.events_provenance] if atlas.events_provenance else []
+    if user is not None and user_part(atlas, view, user) is not None and user.provenance:
+        files.append(user.provenance)
+    return files
+
+
+def version(atlas: Atlas, view: ViewState, user=None) -> str:
+    """The dataset version of a view: the atlas's (``dataset_version``) and every events file it shows."""
+    return dataset_version(atlas.data_dir) + "".join(f" + events file {f}" for f in events_files(atlas, view, user))
+
+
 def permalink(view: ViewState, app_url: str = DEFAULT_APP_URL) -> str:
     """A link that opens the app on this view. A selected uploaded event is left out: a link cannot bring
     the upload with it, so it could only open on a notice."""
@@ -63,7 +77,8 @@ def export_png(atlas: Atlas, view: ViewState, picture: Picture = DEFAULT_PICTURE
 def export_geojson(atlas: Atlas, view: ViewState, user=None) -> str:
     """Exactly what is visible: the chosen layers on the day, events filtered, each with its sources."""
     doc = state_geojson(atlas, view_state(atlas, view), data_layers(view.options), user_part(atlas, view, user))
-    doc["properties"].update(title=TITLE, dataset_version=dataset_version(atlas.data_dir))
+    doc["properties"].update(title=TITLE, dataset_version=version(atlas, view, user),
+                             events_files=events_files(atlas, view, user))
     return json.dumps(doc, ensure_ascii=False)
 
 
@@ -71,7 +86,9 @@ def export_csv(atlas: Atlas, view: ViewState, user=None) -> str:
     """The visible events with their joined columns and sources (formula-safe)."""
     state = view_state(atlas, view)
     events = state.events if "events" in view.options.layers else state.events.iloc[0:0]
-    return events_csv(atlas, events, user_part(atlas, view, user))
+    datasets = (f"events file {atlas.events_provenance}" if atlas.events_provenance else "atlas",
+                f"uploaded {user.provenance}" if user is not None and user.provenance else "uploaded")
+    return events_csv(atlas, events, user_part(atlas, view, user), datasets)
 
 
 def sources_csv(sources: list[dict]) -> str:
@@ -83,9 +100,12 @@ def sources_csv(sources: list[dict]) -> str:
     return out.getvalue()
 
 
-def citation(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL) -> str:
-    """How to cite this view (from core.citation, like CITATION.cff and the dataset's README)."""
-    return view_citation(view.day, dataset_version(atlas.data_dir), permalink(view, app_url), date.today().isoformat())
+def citation(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL, user=None) -> str:
+    """How to cite this view (core.citation, like CITATION.cff and the dataset's README), naming any events file."""
+    files = events_files(atlas, view, user)
+    needs = f" (the link shows the view without the events of {', '.join(files)}: load that file too)" if files else ""
+    return view_citation(view.day, version(atlas, view, user), permalink(view, app_url),
+                         date.today().isoformat()) + needs
 
 
 def export_zip(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL,
@@ -108,7 +128,7 @@ def export_zip(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL,
         "",
         "## How to cite",
         "",
-        citation(atlas, view, app_url),
+        citation(atlas, view, app_url, user),
         "",
         "## What is in this bundle",
         "",
@@ -125,8 +145,10 @@ def export_zip(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL,
         f"- event types: {', '.join(view.event_types) if view.event_types is not None else 'all'}",
         f"- claim statuses: {', '.join(view.claims) if view.claims is not None else 'all'}",
         f"- actors: {', '.join(view.actors) if view.actors is not None else 'all'}",
-        f"- dataset version: {dataset_version(atlas.data_dir)}",
+        f"- dataset version: {version(atlas, view, user)}",
         f"- permalink: {permalink(view, app_url)}",
+        *[f"- events file: {f}: the permalink cannot bring it; open the app and load this file to see its events"
+          for f in events_files(atlas, view, user)],
         "",
         "Control zones are approximations derived from dated, sourced control changes; see the project's",
         "docs/METHODOLOGY.md for how they are built and how accurate they are.",

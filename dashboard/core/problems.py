@@ -36,6 +36,7 @@ class Report:
 
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, FileReport] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # warnings that reject nothing (an encoding read, a date order)
 
     def file(self, key: str, name: str) -> FileReport:
         """Return the counter for ``key``, creating it on first use."""
@@ -57,3 +58,8 @@ class Report:
 
     def summary_lines(self) -> list[str]:
         return [f"{f.name}: {f.valid} valid, {f.rejected} rejected" for f in self.files.values()]
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 row``, ``2 rows``, ``1,000 rows``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from typing import TYPE_CHECKING
 
 import shapely
 
 from . import registry
-from .values import plain
+from .cells import FORMULA_PREFIXES, plain, safe_cell  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
     from .atlas import Atlas
@@ -20,13 +19,12 @@ if TYPE_CHECKING:
 EVENT_CSV_COLUMNS = (
     "event_id", "date", "date_end", "date_precision", "event_type", "location", "place_id", "lat", "lon",
     "geo_precision", "claim_status", "actor1", "actor2", "summary", "fatalities", "fatalities_note", "tags",
-    "group_id", "controller", "controller_label", "zone_id", "peacekeeping_zone", "lachin_corridor", "nearest_post_id",
+    "group_id", "sub_event_type", "source_event_type", "assoc_actors", "country", "admin1", "admin2", "admin3",
+    "civilian_targeting", "source_scale", "fatalities_low", "fatalities_high",
+    "controller", "controller_label", "zone_id", "peacekeeping_zone", "lachin_corridor", "nearest_post_id",
     "nearest_post_km", "source_ids", "source_outlets", "source_titles", "source_urls",
 )
 _INTERNAL = {"_line", "_index", "_zone_pos", "geometry"}
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "|", "%")
-
-
 def feature_properties(atlas: Atlas, layer: str, row) -> dict:
     props = {k: plain(v) for k, v in row.items() if k not in _INTERNAL}
     props["layer"] = layer
@@ -61,43 +59,16 @@ def state_geojson(atlas: Atlas, state: State, layers: tuple[str, ...] | None = N
     }
 
 
-def safe_cell(value) -> str:
-    """A CSV cell that a spreadsheet will show as text, never run as a formula."""
-    value = plain(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value) if isinstance(value, float) else str(value)
-    if isinstance(value, list):
-        value = ";".join(str(v) for v in value)
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES) or _formula_lookalike(text):
-        return "'" + text
-    return text
-
-
-def _formula_lookalike(text: str) -> bool:
-    """Whether a spreadsheet might still read a formula: the first visible character, after spaces and
-    invisible format characters (zero-width, bidi controls), is a formula prefix or its compatibility form
-    (fullwidth ＝＋－＠, small ﹦﹢﹣﹫), which NFKC folds to the ASCII one."""
-    for ch in text[:64]:  # a formula hidden behind more than 64 invisible characters is still caught below
-        if ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc", "Zs", "Zl", "Zp"):
-            continue
-        return unicodedata.normalize("NFKC", ch)[:1] in FORMULA_PREFIXES
-    return len(text) > 64
-
-
-def events_csv(atlas: Atlas, events, user=None) -> str:
+def events_csv(atlas: Atlas, events, user=None, datasets: tuple[str, str] = ("atlas", "uploaded")) -> str:
     """Events with their joined columns and resolved sources as CSV text.
 
-    ``user``: optional ``(view_atlas, events)`` of uploaded events, appended with ``dataset = uploaded``.
+    ``user``: optional ``(view_atlas, events)`` of uploaded events, appended after the atlas's. ``datasets``:
+    what the ``dataset`` column says for each part (where the events came from).
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow((*EVENT_CSV_COLUMNS, "dataset"))
-    parts = [(atlas, events, "atlas")] + ([(user[0], user[1], "uploaded")] if user is not None else [])
+    parts = [(atlas, events, datasets[0])] + ([(user[0], user[1], datasets[1])] if user is not None else [])
     for resolver, frame, dataset in parts:
         for _, row in frame.iterrows():
             sources = resolver.resolve_sources(row["source_ids"])
@@ -105,5 +76,5 @@ def events_csv(atlas: Atlas, events, user=None) -> str:
             record["source_outlets"] = [s["outlet"] for s in sources]
             record["source_titles"] = [s["title"] for s in sources]
             record["source_urls"] = [s["url"] for s in sources]
-            writer.writerow([safe_cell(record.get(c)) for c in EVENT_CSV_COLUMNS] + [dataset])
+            writer.writerow([safe_cell(record.get(c)) for c in EVENT_CSV_COLUMNS] + [safe_cell(dataset)])
     return out.getvalue()

@@ -14,7 +14,8 @@ from . import vocab
 from .csvfile import TooLarge, read_csv
 from .problems import Problem, Report
 
-SOURCE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Ids people use (``AZE-2023_001``, ``Reuters.2020.10``), and nothing that could break a URL or HTML.
+SOURCE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 
 
@@ -116,7 +117,7 @@ def ident(value: str) -> str:
 
 def source_ident(value: str) -> str:
     if not SOURCE_ID_RE.match(value):
-        raise Invalid(f"{value!r} is not a valid source_id (lowercase letters, digits, -)")
+        raise Invalid(f"{value!r} is not a valid source_id (letters, digits, - _ . ; at most 200)")
     return value
 
 
@@ -185,6 +186,12 @@ EVENTS = TableSpec(
         Column("actor1", text, False), Column("actor2", text, False), Column("summary"),
         Column("fatalities", parse_int, False), Column("fatalities_note", text, False), Column("tags", text, False),
         Column("source_ids", parse_source_ids), Column("group_id", ident, False),
+        # What imported datasets say in their own terms (docs/DATA.md), kept for filters and exports.
+        Column("sub_event_type", text, False), Column("source_event_type", text, False),
+        Column("assoc_actors", text, False), Column("country", text, False), Column("admin1", text, False),
+        Column("admin2", text, False), Column("admin3", text, False), Column("civilian_targeting", text, False),
+        Column("source_scale", text, False), Column("fatalities_low", parse_int, False),
+        Column("fatalities_high", parse_int, False),
     ),
     (_end_not_before_start("date", "date_end"),),
 )
@@ -221,16 +228,19 @@ def validate_table(
     except TooLarge as exc:  # refused whole: over a limit, or not a regular file
         report.add(exc.problem)
         return []
+    if table.encoding != "utf-8":  # the data contract is UTF-8: read anyway, but it is a problem to fix
+        table.problems.insert(0, Problem(label, 0, "file", table.notes[0]))
     return validate_rows(spec, table, label, report, known_sources, consume=True)
 
 
 def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sources: set[str] | None,
-                  progress=None, consume: bool = False) -> list[dict]:
+                  progress=None, consume: bool = False, sparse: bool = False, keep_rows: bool = False) -> list:
     """Check rows already read from a CSV (``csvfile.CsvRows``); return the valid records, report the rest.
 
     ``progress(done, total)`` is called every few thousand rows, for long uploads. With ``consume``, each
     row is released from ``table.rows`` once checked (replaced by None), so that a big file's raw rows and
-    its records are not both held in full.
+    its records are not both held in full. ``sparse``: see ``parse_row``. With ``keep_rows``, the valid rows
+    themselves are returned (as read), not their parsed records: for writing them out again unchanged.
     """
     counter = report.file(spec.key, label)
     for p in table.problems:
@@ -247,6 +257,7 @@ def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sour
 
     seen: dict[str, int] = {}
     valid: list[dict] = []
+    plans: dict[int, list] = {}
     rows = table.rows
     for i in range(len(rows)):
         line, raw = rows[i]
@@ -254,10 +265,12 @@ def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sour
             rows[i] = None
         if progress is not None and i and i % 5_000 == 0:
             progress(i, len(rows))
+        if raw.invalid == "merged":  # folded into an earlier row of the same event (a monadic export)
+            continue
         if raw.invalid:  # already reported by the reader or the converter
             counter.rejected += 1
             continue
-        rec, problems = parse_row(spec, raw, known_sources)
+        rec, problems = _parse_any(spec, raw, plans, known_sources, sparse)
         key = rec.get(spec.id_column)
         if isinstance(key, str):
             if key in seen:
@@ -270,27 +283,49 @@ def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sour
             counter.rejected += 1
             continue
         rec["_line"] = line
-        valid.append(rec)
+        valid.append(raw if keep_rows else rec)
         counter.valid += 1
     return valid
 
 
-def parse_row(spec: TableSpec, raw: dict[str, str], known_sources: set[str] | None):
-    """Parse one raw row; return the record and a list of ``(field, reason)``."""
+def _parse_any(spec: TableSpec, raw, plans: dict, known_sources: set[str] | None, sparse: bool):
+    """``parse_fields`` for a ``csvfile.Row`` (its plan made once per header), else ``parse_row``."""
+    values = getattr(raw, "values", None)
+    if not isinstance(values, list):
+        return parse_row(spec, raw, known_sources, sparse)
+    plan = plans.get(id(raw.index))
+    if plan is None:
+        plan = plans[id(raw.index)] = [(col, raw.index.get(col.name)) for col in spec.columns]
+    return parse_fields(spec, plan, values, known_sources, sparse)
+
+
+def parse_fields(spec: TableSpec, plan, values: list[str], known_sources: set[str] | None, sparse: bool = False):
+    """``parse_row`` for a row's field list: ``plan`` pairs each column with its position (or None)."""
     rec: dict = {}
     problems: list[tuple[str, str]] = []
-    for col in spec.columns:
-        value = (raw.get(col.name) or "").strip()
+    n = len(values)
+    for col, i in plan:
+        value = values[i] if i is not None and i < n else ""
+        if value:
+            value = value.strip()
         if not value:
             if col.required:
                 problems.append((col.name, "missing value"))
-            rec[col.name] = None
+            if col.required or not sparse:
+                rec[col.name] = None
+            continue
+        if col.parse is text:
+            rec[col.name] = value
             continue
         try:
             rec[col.name] = col.parse(value)
         except Invalid as exc:
             problems.append((col.name, str(exc)))
             rec[col.name] = None
+    return _finish(spec, rec, problems, known_sources)
+
+
+def _finish(spec: TableSpec, rec: dict, problems: list, known_sources: set[str] | None):
     if known_sources is not None and rec.get("source_ids"):
         unknown = [s for s in rec["source_ids"] if s not in known_sources]
         if unknown:
@@ -299,3 +334,33 @@ def parse_row(spec: TableSpec, raw: dict[str, str], known_sources: set[str] | No
         for check in spec.checks:
             problems.extend(check(rec))
     return rec, problems
+
+
+def parse_row(spec: TableSpec, raw, known_sources: set[str] | None, sparse: bool = False):
+    """Parse one raw row (a mapping, or a ``csvfile.Row``); return the record and a list of ``(field, reason)``.
+
+    With ``sparse``, empty optional fields are left out of the record (read them with ``.get``): an imported
+    file's many optional columns then cost nothing per row where they are empty.
+    """
+    rec: dict = {}
+    problems: list[tuple[str, str]] = []
+    get = raw.get
+    for col in spec.columns:
+        value = get(col.name) or ""
+        if value:
+            value = value.strip()
+        if not value:
+            if col.required:
+                problems.append((col.name, "missing value"))
+            if col.required or not sparse:
+                rec[col.name] = None
+            continue
+        if col.parse is text:
+            rec[col.name] = value
+            continue
+        try:
+            rec[col.name] = col.parse(value)
+        except Invalid as exc:
+            problems.append((col.name, str(exc)))
+            rec[col.name] = None
+    return _finish(spec, rec, problems, known_sources)

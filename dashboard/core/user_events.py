@@ -1,4 +1,5 @@
-"""Events users bring: a CSV in the atlas schema or an ACLED export, validated row by row and joined like ours.
+"""Events users bring (``eventfile``: the atlas schema, ACLED, UCDP GED; CSV or .xlsx), validated row by row
+and joined like ours.
 
 Limits (documented in the README, checked while reading: see ``csvfile``): ``MAX_BYTES``, ``MAX_ROWS``,
 ``MAX_COLUMNS`` and ``MAX_FIELD``; a file over one is refused whole (``TooLarge``) with the reason, rather
@@ -16,9 +17,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import acled, tables
+from . import tables
 from .atlas import INTEGER_COLUMNS, Atlas, resolve_sources
 from .csvfile import MAX_BYTES, MAX_COLUMNS, MAX_FIELD, MAX_ROWS, TooLarge, read_csv
+from .eventfile import read_event_file
 from .layers import CRS, whole_numbers
 from .problems import Problem, Report
 from .query import JOIN_COLUMNS, join_points
@@ -35,13 +37,15 @@ class UserEvents:
     """Valid uploaded events (joined, sorted by date), their sources, and every problem found."""
 
     name: str
-    kind: str  # "atlas" or "acled"
+    kind: str  # "atlas", "acled" or "ucdp" (eventfile.KINDS)
     events: gpd.GeoDataFrame
     sources: dict[str, dict]
     report: Report
     index: EventIndex = field(repr=False)
     places: gpd.GeoDataFrame = field(repr=False)  # the atlas's gazetteer (names of the events' places)
     atlas_sources: dict[str, dict] = field(repr=False)
+    notes: list[str] = field(default_factory=list)  # what the reader had to decide (encoding, date order…)
+    provenance: str = ""  # "NAME (sha256:…)": the exact file the events came from
 
     @property
     def problems(self) -> list[Problem]:
@@ -84,23 +88,21 @@ def read_user_events(
     """Parse, validate and join an uploaded events file; nothing is dropped without a reported reason."""
     progress = progress or (lambda *_: None)
     progress(0.05, "reading")
-    table = read_csv(data, name)  # raises TooLarge at the first limit crossed
+    found = read_event_file(data, name)  # raises TooLarge at the first limit crossed
     report = Report()
     known = dict(atlas.sources)
     if sources_data is not None:
-        extra = tables.validate_rows(tables.SOURCES, read_csv(sources_data, "sources.csv"), "sources.csv", report,
+        sidecar = read_csv(sources_data, "sources.csv")
+        extra = tables.validate_rows(replace(tables.SOURCES, key="user_sources"), sidecar, "sources.csv", report,
                                      None)
         known.update({s["source_id"]: s for s in extra})
-    kind = "acled" if acled.is_acled(table.header) else "atlas"
-    if kind == "acled":
-        progress(0.2, "converting ACLED columns")
-        table, generated, conversion = acled.convert(table)
-        known.update(generated)
-        for line, fld, message in conversion:
-            report.add(Problem(name, line, fld, message))
+    known.update(found.sources)
+    counter = report.file("user_events", name)
+    for problem in found.problems:
+        report.add(problem)
     progress(0.3, "validating rows")
     records = tables.validate_rows(
-        replace(tables.EVENTS, key="user_events"), table, name, report, set(known), consume=True,
+        replace(tables.EVENTS, key="user_events"), found.table, name, report, set(known), consume=True, sparse=True,
         progress=lambda done, total: progress(0.3 + 0.5 * done / total, f"validated {done:,} of {total:,} rows"))
     progress(0.8, "joining with zones, corridor and posts")
     events = _frame(records)
@@ -113,9 +115,10 @@ def read_user_events(
         events["controller_label"] = events["controller"].map(CONTROLLER_LABELS)
     used = {s for ids in events["source_ids"] for s in ids} if len(events) else set()
     sources = {s: known[s] for s in used if s in known}
-    progress(1.0, f"{len(events):,} events kept, {report.files['user_events'].rejected:,} rejected")
-    return UserEvents(name, kind, events, sources, report,
-                      EventIndex(events["date"].tolist(), events["date_end"].tolist()), atlas.places, atlas.sources)
+    progress(1.0, f"{len(events):,} events kept, {counter.rejected:,} rejected")
+    return UserEvents(name, found.kind, events, sources, report,
+                      EventIndex(events["date"].tolist(), events["date_end"].tolist()), notes=found.notes,
+                      provenance=found.provenance, places=atlas.places, atlas_sources=atlas.sources)
 
 
 def _frame(records: list[dict]) -> gpd.GeoDataFrame:
@@ -126,13 +129,19 @@ def _frame(records: list[dict]) -> gpd.GeoDataFrame:
     """
     columns = [c.name for c in tables.EVENTS.columns]
     order = sorted(range(len(records)), key=lambda i: (records[i]["date"], records[i]["event_id"]))
-    data = {}
+    data, empty = {}, []
     for c in [*columns, "_line"]:
         if c in ("lat", "lon"):
             data[c] = np.fromiter((records[i][c] for i in order), dtype=float, count=len(order))
-        else:
-            data[c] = pd.Series([records[i].get(c) for i in order], dtype=object)
+            continue
+        values = [records[i].get(c) for i in order]
+        if any(v is not None for v in values):
+            data[c] = pd.Series(values, dtype=object)
+        else:  # added after: pandas copies every column it builds a frame from into one block
+            empty.append(c)
     records.clear()
     frame = pd.DataFrame(data)
+    for c in empty:
+        frame[c] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     frame = whole_numbers(frame, INTEGER_COLUMNS)  # fatalities 3, not 3.0, in popups, panel and exports
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(data["lon"], data["lat"]), crs=CRS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from ..core.atlas import Atlas
-from ..core.export import TITLE, dataset_version, view_state
+from ..core.export import TITLE, version, view_state
 from ..core.permalink import ViewState
 from ..core.query import State
 from ..core.view import MapOptions
@@ -29,4 +29,4 @@ def export_html(atlas: Atlas, view: ViewState, user=None) -> str:
     """The view as one self-contained HTML file (the HTML export)."""
     shown = user if user is not None and "events" in view.options.layers else None
     return map_page(atlas, view_state(atlas, view), view.options, f"{TITLE}: {view.day}",
-                    dataset_version(atlas.data_dir), shown)
+                    version(atlas, view, user), shown)

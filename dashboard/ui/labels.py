@@ -59,7 +59,7 @@ EXPORT_FORMAT = Widget("export_format", "Format", "Every export shows this date,
 EXPORT_PREPARE = Widget("export_prepare", "Prepare file", "PNG and zip take a second or two; progress is shown.")
 EXPORT_DOWNLOAD = Widget("export_download", "Download")
 UPLOAD_HEADER = "Your events"
-UPLOAD_EVENTS = Widget("upload_events", "Events CSV or ACLED export",
+UPLOAD_EVENTS = Widget("upload_events", "Events file (CSV or .xlsx: atlas, ACLED or UCDP GED)",
                        "Validated row by row like the atlas's own; rejected rows are listed with their reasons.")
 UPLOAD_SOURCES = Widget("upload_sources", "Its sources.csv (optional)",
                         "For a CSV in the atlas schema whose source_ids are not the atlas's own.")

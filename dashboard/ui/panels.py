@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..core import changes
+from ..core import changes, registry
 from ..core.atlas import Atlas
 from ..core.palette import CONTROLLER_COLOURS, EVENT_FAMILIES
 from ..core.permalink import ViewState
@@ -34,7 +34,8 @@ def selected_html(atlas: Atlas, selected: str | None, day: str, names: str) -> s
     out += (f'<div class="atlas-side"><div class="side-title">{esc(desc.title)}</div>'
             f'<dl class="side-facts">{facts}</dl>'
             f'<div class="side-h">Sources ({len(desc.sources)})</div>{sources_html(desc.sources)}</div>')
-    if layer in atlas.layers and not is_visible(record["valid_from"], record.get("valid_to") or None, day):
+    dated = registry.get(layer).geojson  # events and places have no validity period of their own
+    if dated and not is_visible(record["valid_from"], record.get("valid_to") or None, day):
         out += _empty("Not on the map on this date.")
     return out
 

@@ -8,7 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from ..core.atlas import Atlas
+from ..core.eventfile import KINDS
 from ..core.plaintext import file_name, visible
+from ..core.problems import counted
 from ..core.user_events import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, TooLarge, UserEvents, problems_csv, read_user_events
 from . import labels as L
 from . import notices as plain
@@ -23,10 +25,11 @@ def current() -> UserEvents | None:
 
 def panel(atlas: Atlas) -> None:
     st.subheader(L.UPLOAD_HEADER)
-    st.caption(f"A CSV in the atlas schema (docs/DATA.md) or an ACLED export; up to {MAX_BYTES // 2**20} MB, "
-               f"{MAX_ROWS:,} rows and {MAX_COLUMNS:,} columns. It becomes its own layer, joined with zones, "
-               "corridor and posts like ours.")
-    upload = st.file_uploader(L.UPLOAD_EVENTS.label, type=["csv"], key=L.UPLOAD_EVENTS.key, help=L.UPLOAD_EVENTS.help)
+    st.caption(f"A CSV or .xlsx in the atlas schema (docs/DATA.md), an ACLED export or a UCDP GED file; up to "
+               f"{MAX_BYTES // 2**20} MB, {MAX_ROWS:,} rows and {MAX_COLUMNS:,} columns. It becomes its own layer, "
+               "joined with zones, corridor and posts like ours.")
+    upload = st.file_uploader(L.UPLOAD_EVENTS.label, type=["csv", "tsv", "txt", "xlsx"], key=L.UPLOAD_EVENTS.key,
+                              help=L.UPLOAD_EVENTS.help)
     sources = st.file_uploader(L.UPLOAD_SOURCES.label, type=["csv"], key=L.UPLOAD_SOURCES.key,
                                help=L.UPLOAD_SOURCES.help)
     holder = st.session_state.setdefault(UPLOADED, {})
@@ -51,10 +54,12 @@ def panel(atlas: Atlas) -> None:
     events: UserEvents = holder["events"]
     counter = events.report.files.get("user_events")
     kept, rejected = (counter.valid, counter.rejected) if counter else (0, 0)
-    kind = "ACLED export" if events.kind == "acled" else "atlas-schema CSV"
     # The file name is the visitor's text: plain (no Markdown), bidi controls shown, not obeyed.
     (plain.success if not events.problems else plain.warning)(
-        f"{upload.name} ({kind}): {kept:,} events on the map, {rejected:,} rows rejected.")
+        f"{upload.name} ({KINDS[events.kind]}): {counted(kept, 'event')} on the map, "
+        f"{counted(rejected, 'row')} rejected.")
+    for note in events.notes:  # what the reader decided for the whole file: encoding, delimiter, date order
+        plain.info(f"{upload.name}: {note}")
     if events.problems:
         table = pd.DataFrame([{"line": p.line, "field": visible(p.field), "reason": visible(p.message)}
                               for p in events.problems])

@@ -1,0 +1,94 @@
+"""``import-acled`` and ``import-ucdp``: an export converted to an events file in the atlas schema (+ sidecar).
+
+The file is read by ``core.eventfile``, exactly as the app reads an upload; the events CSV and its sources
+(``NAME.sources.csv``) are written through ``core.outfile``: to a temporary file renamed over the target
+once complete, so an interrupted run leaves the previous files as they were.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+
+from .core import outfile, tables
+from .core.cells import safe_cell
+from .core.csvfile import MAX_BYTES, TooLarge, read_csv
+from .core.eventfile import KINDS, read_event_file, sidecar_sources
+from .core.eventschema import ATLAS_INDEX
+from .core.inputfile import Refused, read_bytes
+from .core.problems import Report, counted
+
+SOURCE_COLUMNS = ["source_id", "outlet", "source_kind", "title", "published", "accessed", "url", "note"]
+EXPECTED = {"acled": "no event_id_cnty/event_date columns: not an ACLED export",
+            "ucdp": "no id/date_start/where_prec/best columns: not a UCDP GED file"}
+
+
+def _writer(header: list[str], rows):
+    """A function writing ``rows`` (lists of cells) as UTF-8 CSV to a binary file (``outfile.write``'s)."""
+
+    def write(binary) -> None:
+        fh = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        fh.flush()
+        fh.detach()  # the binary file is outfile.write's to close
+
+    return write
+
+
+def run_import(args, kind: str) -> int:
+    """Convert ``args.file`` (an export of ``kind``) to ``args.out``; problems and notes on stderr."""
+    name = args.file.name
+    sidecar = sidecar_sources(args.out)
+    try:
+        outfile.check(args.out, "csv", args.force)
+        outfile.check(sidecar, "sources", args.force)
+    except outfile.OutError as exc:
+        raise SystemExit(f"error: --out {exc}") from None
+    try:
+        found = read_event_file(read_bytes(args.file, MAX_BYTES), name)
+    except Refused as exc:
+        raise SystemExit(f"error: {args.file}: {exc}") from None
+    except TooLarge as exc:
+        raise SystemExit(f"error: {exc.problem}") from None
+    if found.kind != kind:
+        raise SystemExit(f"error: {name} has {EXPECTED[kind]} (it reads as: {KINDS[found.kind]})")
+    report = Report()
+    for problem in found.problems:
+        report.add(problem)
+    sources = dict(found.sources)
+    # The converter's rows are already in the atlas schema: the valid ones are written as they are.
+    rows = tables.validate_rows(tables.EVENTS, found.table, name, report, set(sources), consume=True,
+                                sparse=True, keep_rows=True)
+    columns = [c.name for c in tables.EVENTS.columns]
+    kept = {r.get("event_id") for r in rows}
+    previous = []
+    if args.merge and args.out.exists():  # a re-import replaces the events it already had, never duplicates
+        try:
+            old = read_csv(args.out, args.out.name)
+            previous = [raw for _, raw in old.rows if raw.get("event_id") not in kept and not raw.invalid]
+            if sidecar.exists():
+                for _, raw in read_csv(sidecar, sidecar.name).rows:
+                    sources.setdefault(raw.get("source_id"), dict(raw))
+        except TooLarge as exc:
+            raise SystemExit(f"error: --merge: {exc.problem}") from None
+    used = {s.strip() for raw in (*previous, *rows) for s in (raw.get("source_ids") or "").split(";") if s.strip()}
+    events = [[raw.get(c, "") for c in columns] for raw in previous] + [
+        row.values if row.index is ATLAS_INDEX else [row.get(c, "") for c in columns] for row in rows]
+    cited = [[safe_cell(sources[s].get(c)) for c in SOURCE_COLUMNS] for s in sorted(used) if s in sources]
+    try:  # sources first: events whose sources are missing would not load; extra sources are harmless
+        outfile.write(sidecar, _writer(SOURCE_COLUMNS, cited), "sources", args.force)
+        outfile.write(args.out, _writer(columns, events), "csv", args.force)
+    except outfile.OutError as exc:
+        raise SystemExit(f"error: --out {exc}") from None
+    for note in found.notes:
+        print(f"{name}: note: {note}", file=sys.stderr)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    rejected = report.files["events"].rejected if "events" in report.files else 0
+    print(f"{name}: {counted(len(rows), 'event')} written to {args.out} (+ {sidecar.name}), "
+          f"{counted(rejected, 'row')} rejected" + (f", {len(previous):,} kept from before" if args.merge else ""),
+          file=sys.stderr)
+    return 1 if report.problems else 0
