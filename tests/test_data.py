@@ -124,6 +124,8 @@ def _counts(atlas, day):
 def test_peacekeeper_post_counts_match_the_reports(atlas):
     kinds, _ = _counts(atlas, "2020-11-12")
     assert kinds["observation_post"] == 10  # 10 of 16 planned (Russian MoD via TASS)
+    kinds, _ = _counts(atlas, "2020-11-14")
+    assert kinds["observation_post"] == 12  # 12 deployed as of 14 Nov (Russian MoD, Konashenkov)
     kinds, zones = _counts(atlas, "2020-11-15")
     assert (zones["north"], zones["south"], kinds["temporary_post"]) == (9, 9, 7)  # TASS, 15 Nov 2020
     kinds, zones = _counts(atlas, "2020-11-20")
