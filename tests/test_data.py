@@ -134,6 +134,20 @@ def test_peacekeeper_post_counts_match_the_reports(atlas):
     assert sum(kinds.values()) == 0
 
 
+def test_autumn_2023_post_closures_are_shown_step_by_step_as_reported(atlas):
+    posts = atlas.layers["peacekeeper_posts"]
+    start, end = "2023-09-19", "2023-11-23"  # ISO dates compare as strings
+    steps = posts[(posts["kind"] == "observation_post") & posts["valid_from"].between(start, end)]
+    days = sorted(set(steps["valid_from"]))
+    assert len([d for d in days if start < d < end]) >= 2, "intermediate closure steps before 23 Nov 2023"
+    assert end in days  # the MoD's cumulative count of 23 Nov 2023 (12 observation, 16 temporary posts)
+    for _, row in steps.iterrows():
+        assert row["source_ids"], row["id"]
+    # the 2020 counts end at the first dated step instead of running on to 23 Nov 2023
+    _, zones = _counts(atlas, "2023-10-06")
+    assert zones["north"] + zones["south"] <= 1  # only the Dadivank post, which is tied to a place
+
+
 def test_corridor_switches_route_on_30_august_2022(atlas):
     def routes(day):
         corridor = state_on(atlas, day).layers["lachin_corridor"]
