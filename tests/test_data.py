@@ -124,12 +124,28 @@ def _counts(atlas, day):
 def test_peacekeeper_post_counts_match_the_reports(atlas):
     kinds, _ = _counts(atlas, "2020-11-12")
     assert kinds["observation_post"] == 10  # 10 of 16 planned (Russian MoD via TASS)
+    kinds, _ = _counts(atlas, "2020-11-14")
+    assert kinds["observation_post"] == 12  # 12 deployed as of 14 Nov (Russian MoD, Konashenkov)
     kinds, zones = _counts(atlas, "2020-11-15")
     assert (zones["north"], zones["south"], kinds["temporary_post"]) == (9, 9, 7)  # TASS, 15 Nov 2020
     kinds, zones = _counts(atlas, "2020-11-20")
     assert kinds["observation_post"] == 23 and (zones["north"], zones["south"]) == (11, 12)
     kinds, _ = _counts(atlas, "2024-06-12")
     assert sum(kinds.values()) == 0
+
+
+def test_autumn_2023_post_closures_are_shown_step_by_step_as_reported(atlas):
+    posts = atlas.layers["peacekeeper_posts"]
+    start, end = "2023-09-19", "2023-11-23"  # ISO dates compare as strings
+    steps = posts[(posts["kind"] == "observation_post") & posts["valid_from"].between(start, end)]
+    days = sorted(set(steps["valid_from"]))
+    assert len([d for d in days if start < d < end]) >= 2, "intermediate closure steps before 23 Nov 2023"
+    assert end in days  # the MoD's cumulative count of 23 Nov 2023 (12 observation, 16 temporary posts)
+    for _, row in steps.iterrows():
+        assert row["source_ids"], row["id"]
+    # the 2020 counts end at the first dated step instead of running on to 23 Nov 2023
+    _, zones = _counts(atlas, "2023-10-06")
+    assert zones["north"] + zones["south"] <= 1  # only the Dadivank post, which is tied to a place
 
 
 def test_corridor_switches_route_on_30_august_2022(atlas):
