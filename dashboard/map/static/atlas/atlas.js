@@ -114,9 +114,52 @@
   /* A date-independent layer of the base map (land, borders, the mapped area). */
   atlas.background = function (map, spec) { return atlas.layer(spec).addTo(map); };
 
-  /* The date-independent furniture of a map: legend, attribution, hatch colours. */
+  /* Leaflet focuses the map on the first mousedown (keyboard panning) and on a click on a control. In a
+   * frame taller than the window that focus made the browser scroll the page to show the whole map, between
+   * mousedown and click: the click landed ~150 px from where it was aimed. Focus never scrolls here. */
+  atlas.focusWithoutScroll = function (map) {
+    var el = map.getContainer();
+    el.focus = function (options) {
+      HTMLElement.prototype.focus.call(el, Object.assign({}, options, {preventScroll: true}));
+    };
+  };
+
+  /* Page scroll is page scroll: a plain wheel over the map scrolls the page (a hint says how to zoom);
+   * ctrl + wheel (⌘ + wheel, a trackpad pinch) zooms around the pointer. Applies when the map is part of a
+   * page (the app's frame, or an export embedded in one); a map that is the whole window zooms on the wheel. */
+  atlas.modifierWheel = function (map) {
+    map.scrollWheelZoom.disable();
+    var el = map.getContainer(), delta = 0, timer = null, hint = null, hide = null;
+    el.addEventListener("wheel", function (e) {
+      if (!(e.ctrlKey || e.metaKey)) {
+        if (!hint) {
+          hint = L.DomUtil.create("div", "atlas-hint", el);
+          hint.setAttribute("role", "status");
+          hint.textContent = "To zoom the map: ctrl + scroll (\u2318 + scroll on a Mac), the + / \u2212 buttons, " +
+                             "or the + / \u2212 keys";
+        }
+        hint.style.display = "";
+        clearTimeout(hide);
+        hide = setTimeout(function () { hint.style.display = "none"; }, 1500);
+        return;  // not prevented: the page scrolls
+      }
+      e.preventDefault();  // else the browser zooms the whole page
+      var point = map.mouseEventToContainerPoint(e);
+      delta += L.DomEvent.getWheelDelta(e);
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var steps = Math.max(-3, Math.min(3, Math.round(delta / 60) || (delta > 0 ? 1 : -1)));
+        delta = 0;
+        map.setZoomAround(point, map.getZoom() + steps);
+      }, 40);
+    }, {passive: false});
+  };
+
+  /* The date-independent furniture of a map: legend, attribution, hatch colours, focus and wheel. */
   atlas.support = function (map, options) {
     hatchColours = options.colours || {};
+    atlas.focusWithoutScroll(map);
+    if (window.self !== window.top) atlas.modifierWheel(map);
     var legend = L.control({position: "bottomleft"});
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "atlas-legend");
