@@ -96,3 +96,32 @@ def test_the_wheel_over_the_map_scrolls_the_page_and_ctrl_wheel_zooms(open_at):
     page.mouse.wheel(0, -200)
     page.keyboard.up("Control")
     frame.wait_for_function(f"() => window.map.getZoom() > {zoom}")
+
+
+LEGEND_AND_SCALE = """() => {
+  const map = window.map.getContainer().getBoundingClientRect();
+  const legend = document.querySelector('.atlas-legend').getBoundingClientRect();
+  const scale = document.querySelector('.leaflet-control-scale').getBoundingClientRect();
+  const w = Math.max(0, Math.min(map.right, legend.right) - Math.max(map.left, legend.left));
+  const h = Math.max(0, Math.min(map.bottom, legend.bottom) - Math.max(map.top, legend.top));
+  const overlap = !(legend.right <= scale.left || scale.right <= legend.left || legend.bottom <= scale.top
+                    || scale.bottom <= legend.top);
+  const atScale = document.elementFromPoint(scale.left + 3, scale.top + scale.height / 2);
+  return {covered: w * h / (map.width * map.height), overlap: overlap, scale: scale.width * scale.height,
+          scaleOnTop: !!(atScale && atScale.closest('.leaflet-control-scale'))};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_legend_starts_compact_opens_on_a_click_and_leaves_the_map_and_the_scale_visible(open_at, viewport):
+    page, frame, _ = open_at("?date=2020-11-12", viewport)
+    legend = frame.locator(".atlas-legend")
+    assert not legend.locator("details").evaluate("d => d.open")  # compact at first
+    closed = frame.evaluate(LEGEND_AND_SCALE)
+    legend.locator("summary").click()
+    frame.wait_for_function("() => document.querySelector('.atlas-legend details').open")
+    assert legend.get_by_text("Azerbaijani forces").is_visible()
+    opened = frame.evaluate(LEGEND_AND_SCALE)
+    for state in (closed, opened):
+        assert state["covered"] <= 0.25  # the legend's box leaves at least 75 % of the map visible
+        assert state["scale"] > 0 and not state["overlap"] and state["scaleOnTop"]

@@ -160,7 +160,7 @@
     hatchColours = options.colours || {};
     atlas.focusWithoutScroll(map);
     if (window.self !== window.top) atlas.modifierWheel(map);
-    var legend = L.control({position: "bottomleft"});
+    var legend = L.control({position: "bottomright"});  // above the attribution; the scale bar keeps the left
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "atlas-legend");
       div.innerHTML = options.legend;  // static text built and escaped in Python (dashboard/map/markup.py)
