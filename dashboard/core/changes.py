@@ -41,7 +41,8 @@ KEY_DATES: tuple[tuple[str, str], ...] = (
     ("2023-09-19", "Azerbaijani offensive of 19-20 September 2023"),
     ("2024-06-12", "Russian peacekeepers' withdrawal completed"),
 )
-"""Dates users jump to (from the issue); capture dates of towns are added from the events."""
+"""Dates users jump to; the days towns and cities changed hands and the corridor's status changes are added
+from the control zones and the corridor layer (never from events, whose places may be stand-ins)."""
 CAPTURE_KINDS = ("city", "town")
 
 
@@ -84,7 +85,7 @@ class KeyDate:
 
 
 def key_dates(atlas: Atlas, names: str = "both") -> list[KeyDate]:
-    """The fixed key dates plus the first reported capture of each town or city, within the atlas range."""
+    """The fixed key dates, the days towns and cities changed hands and the corridor's status changes."""
     return _memo.get(atlas, ("key_dates", names), lambda: _key_dates(atlas, names))
 
 
@@ -92,20 +93,56 @@ def _key_dates(atlas: Atlas, names: str) -> list[KeyDate]:
     found: dict[str, list[str]] = {}
     for day, label in KEY_DATES:
         found.setdefault(day, []).append(label)
-    places = places_by_id(atlas)
-    ev = atlas.events
-    if not ev.empty:
-        captures = ev[(ev["event_type"] == "capture") & ev["place_id"].notna()]
-        seen: set[str] = set()
-        for _, row in captures.iterrows():
-            place = places.get(row["place_id"])
-            if place is None or place.get("kind") not in CAPTURE_KINDS or row["place_id"] in seen:
-                continue
-            seen.add(row["place_id"])
-            found.setdefault(row["date"], []).append(
-                f"Capture of {place_name(place, names)} reported ({row['claim_status']})")
+    for day, label in town_changes(atlas, names) + corridor_status_changes(atlas):
+        found.setdefault(day, []).append(label)
     first, last = day_range(atlas)
     return [KeyDate(d, "; ".join(found[d])) for d in sorted(found) if first <= d <= last]
+
+
+def town_changes(atlas: Atlas, names: str = "both") -> list[tuple[str, str]]:
+    """``(day, label)`` for each control-zone change day on which towns or cities changed hands.
+
+    Derived from the zones alone: a settlement changes hands when the controller of the zone it lies in
+    differs from the day before (its first zone, at the start of the atlas, is not a change).
+    """
+    zones = atlas.layers["control_zones"]
+    if zones.empty:
+        return []
+    known = places_by_id(atlas)
+    towns = {p for p, r in known.items() if r.get("kind") in CAPTURE_KINDS}
+    claims = dict(zip(zones["id"], zones["claim_status"].fillna("confirmed"), strict=True)) \
+        if "claim_status" in zones else {}
+    out = []
+    for day in _change_days([zones]):
+        was = _holders(atlas, visible_mask(zones, shift(day, -1)))
+        now = _holders(atlas, visible_mask(zones, day))
+        moved: dict[tuple[str, str], list[str]] = {}
+        for pid, (controller, zone_id, _) in now.items():
+            old = was.get(pid)
+            if pid in towns and old is not None and old[0] != controller:
+                moved.setdefault((controller, claims.get(zone_id, "confirmed")), []).append(pid)
+        for (controller, claim), pids in sorted(moved.items()):
+            note = "" if claim == "confirmed" else f" ({claim})"
+            out.append((day, f"{_names(known, pids, names, limit=6)}: to "
+                             f"{CONTROLLER_LABELS.get(controller, controller)}{note}"))
+    return out
+
+
+def corridor_status_changes(atlas: Atlas) -> list[tuple[str, str]]:
+    """``(day, label)`` for each day a Lachin corridor route's status changed (e.g. open -> blockaded)."""
+    corridor = atlas.layers["lachin_corridor"]
+    if corridor.empty:
+        return []
+    out = []
+    for day in _change_days([corridor]):
+        started = _records_on(atlas, "lachin_corridor", "valid_from", day)
+        ended = _records_on(atlas, "lachin_corridor", "valid_to", day)
+        for route in sorted({r["route"] for r in started} & {r["route"] for r in ended}):
+            new = {r["status"] for r in started if r["route"] == route}
+            old = {r["status"] for r in ended if r["route"] == route}
+            if len(new) == 1 and len(old) == 1 and new != old:
+                out.append((day, f"Lachin corridor ({route} route): {old.pop()} → {new.pop()}"))
+    return out
 
 
 # --- what changed -------------------------------------------------------------------------------------------------
