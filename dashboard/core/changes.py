@@ -52,9 +52,20 @@ def day_range(atlas: Atlas) -> tuple[str, str]:
 
 
 def change_days(atlas: Atlas) -> list[str]:
-    """Every day on which a feature of some layer appears or disappears, sorted (cached)."""
-    return _memo.get(atlas, "change_days",
-                     lambda: _change_days(atlas.layers[k] for k in registry.geojson_keys()))
+    """Every day on which a feature of some layer appears or disappears, sorted (cached).
+
+    A windowed layer's feature (a border incident) stays on the map over the event window after its
+    ``valid_to``, so only the day it appears is a change: its end day had nothing to say in "what changed".
+    """
+    def build() -> list[str]:
+        layers = registry.geojson_layers()
+        days = set(_change_days(atlas.layers[s.key] for s in layers if not s.windowed))
+        for spec in layers:
+            if spec.windowed:
+                days.update(atlas.layers[spec.key]["valid_from"].dropna())
+        return sorted(days)
+
+    return _memo.get(atlas, "change_days", build)
 
 
 def previous_change(atlas: Atlas, day: str) -> str | None:
