@@ -167,10 +167,12 @@ def decode(
         day = _date(text)
         if day is None:
             notices.append(f"date: {text!r} is not a date (YYYY-MM-DD); showing {defaults.day}")
-        elif not first_day <= day <= last_day:
-            notices.append(f"date: {day} is outside the atlas ({first_day} to {last_day}); showing {defaults.day}")
         else:
-            state = replace(state, day=day)
+            near = _clamp(day, first_day, last_day)
+            if near != day:
+                notices.append(f"date: {day} is outside the atlas ({first_day} to {last_day}); "
+                               f"showing {near}, the nearest end")
+            state = replace(state, day=near)
 
     layers = _choices("layers", params.get("layers"), LAYER_KEYS, notices)
     if layers is not None:
@@ -210,8 +212,11 @@ def decode(
         since = _date(m.group(3)) if m and m.group(3) else None
         if not m or (m.group(2) and not 1 <= int(m.group(2)) <= MAX_WINDOW_DAYS) or (m.group(3) and since is None):
             notices.append(f"window: {text!r} is not 'all', 'last-N' (N days) or 'since-YYYY-MM-DD'")
-        elif since is not None and not first_day <= since <= last_day:
-            notices.append(f"window: {since} is outside the atlas ({first_day} to {last_day})")
+        elif since is not None and since != _clamp(since, first_day, last_day):
+            near = _clamp(since, first_day, last_day)
+            notices.append(f"window: {since} is outside the atlas ({first_day} to {last_day}); "
+                           f"showing events since {near}, the nearest end")
+            state = replace(state, window=f"since-{near}")
         else:
             state = replace(state, window=text)
 
@@ -237,11 +242,18 @@ def decode(
         days = [_date(p.strip()) for p in parts] if len(parts) == 2 else [None]
         if None in days:
             notices.append(f"compare: {text!r} is not 'YYYY-MM-DD..YYYY-MM-DD'")
-        elif not all(first_day <= d <= last_day for d in days):
-            notices.append(f"compare: {text!r} is outside the atlas ({first_day} to {last_day})")
         else:
-            state = replace(state, compare=(days[0], days[1]))
+            near = tuple(_clamp(d, first_day, last_day) for d in days)
+            if near != tuple(days):
+                notices.append(f"compare: {text!r} is outside the atlas ({first_day} to {last_day}); "
+                               f"comparing {near[0]} and {near[1]}, the nearest ends")
+            state = replace(state, compare=(near[0], near[1]))
     return state, notices
+
+
+def _clamp(day: str, first_day: str, last_day: str) -> str:
+    """``day`` moved to the nearest end of [first_day, last_day] when it lies outside."""
+    return min(max(day, first_day), last_day)
 
 
 def _view(text: str) -> tuple[float, float, int] | None:

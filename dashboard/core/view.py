@@ -88,6 +88,23 @@ def stack_posts(posts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return first
 
 
+def chosen(values, universe) -> tuple[str, ...] | None:
+    """A filter's choice as ``MapOptions`` holds it: None ("all") when nothing or everything is chosen.
+
+    Choosing every actor is no filter: it must not write one link parameter per actor.
+    """
+    values = tuple(values or ())
+    if not values or set(universe) <= set(values):
+        return None
+    return values
+
+
+def window_text(window: tuple[str, str]) -> str:
+    """The event window for a caption: ``2020-10-12 to 2020-11-10``, or ``up to 2020-11-10`` when unbounded."""
+    first, last = window
+    return f"up to {last}" if first <= "0001-01-01" else f"{first} to {last}"
+
+
 def date_text(day: str) -> str:
     """The label of the date tag, e.g. ``10 Nov 2020``."""
     return pd.Timestamp(day).strftime("%-d %b %Y")
