@@ -52,3 +52,15 @@ def test_the_caption_of_all_events_up_to_the_date_has_no_year_one(app):
     at = app(date="2020-11-10", window="all")
     captions = " ".join(c.value for c in at.caption)
     assert "0001-01-01" not in captions and "(up to 2020-11-10)" in captions
+
+
+def test_the_charts_date_axes_carry_the_year_and_their_legends_are_not_cut(app):
+    import json
+
+    at = app(date="2020-11-12")
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert len(specs) == 2
+    for spec in specs:
+        x = spec["layer"][0]["encoding"]["x"]
+        assert "%Y" in x["axis"]["format"]
+        assert spec["layer"][0]["encoding"]["color"]["legend"]["labelLimit"] == 0  # 0: no truncation

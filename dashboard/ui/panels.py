@@ -89,6 +89,10 @@ MARKER_LAYER = {
 ``marker`` dataset changes, so the browser updates the chart's data instead of rebuilding the chart."""
 
 
+MONTH_AXIS = {"format": "%b %Y", "labelOverlap": True}
+"""Every date label of a chart carries its year ("Oct 2020"): the charts span 1994 or 2020 to 2024."""
+
+
 def events_chart(atlas: Atlas, state: ViewState) -> None:
     series = _events_series(atlas, (str(atlas.data_dir), len(atlas.events)), state.event_types, state.actors,
                             state.claims)
@@ -101,12 +105,12 @@ def events_chart(atlas: Atlas, state: ViewState) -> None:
         "data": {"name": "weeks"},
         "mark": {"type": "bar", "width": 3},
         "encoding": {
-            "x": {"field": "week", "type": "temporal", "title": None},
+            "x": {"field": "week", "type": "temporal", "title": None, "axis": MONTH_AXIS},
             "y": {"aggregate": "sum", "field": "count", "type": "quantitative", "title": "events"},
             "color": {"field": "label", "type": "nominal", "title": None,
                       "scale": {"domain": [EVENT_FAMILIES[f][0] for f in families],
                                 "range": [EVENT_FAMILIES[f][1] for f in families]},
-                      "legend": {"orient": "bottom", "columns": 3}},
+                      "legend": {"orient": "bottom", "columns": 2, "labelLimit": 0}},
             "tooltip": [{"field": "week", "type": "temporal", "title": "week of"},
                         {"field": "label", "type": "nominal", "title": "type"},
                         {"field": "count", "type": "quantitative", "title": "events"}],
@@ -129,12 +133,12 @@ def area_chart(atlas: Atlas, day: str) -> None:
         "data": {"name": "area"},
         "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 2.5},
         "encoding": {
-            "x": {"field": "date", "type": "temporal", "title": None},
+            "x": {"field": "date", "type": "temporal", "title": None, "axis": MONTH_AXIS},
             "y": {"field": "km2", "type": "quantitative", "title": "km²"},
             "color": {"field": "label", "type": "nominal", "title": None,
                       "scale": {"domain": [CONTROLLER_LABELS[c] for c in CONTROLLER_COLOURS],
                                 "range": list(CONTROLLER_COLOURS.values())},
-                      "legend": {"orient": "bottom"}},
+                      "legend": {"orient": "bottom", "labelLimit": 0}},
             "strokeDash": {"field": "label", "type": "nominal", "legend": None},
             "tooltip": [{"field": "date", "type": "temporal", "title": "from"},
                         {"field": "label", "type": "nominal", "title": "held by"},
