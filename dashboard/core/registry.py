@@ -210,14 +210,14 @@ def parse_ref(popup_text: str | None) -> tuple[str, str] | None:
     return found[-1] if found else None
 
 
-def popup_data(desc: d.Description) -> dict:
-    """What a popup shows, as data: title, key facts, up to MAX_POPUP_SOURCES sources.
+def popup_data(desc: d.Description, limit: int | None = MAX_POPUP_SOURCES) -> dict:
+    """What a popup shows, as data: title, key facts, up to ``limit`` sources (None: every source).
 
     The browser builds the popup from it with text nodes: no text is parsed as HTML, and only http(s) URLs
     become links. The popup ends with the feature's reference (``layer:feature-id``), which ``parse_ref``
     reads back from a click.
     """
-    shown = desc.sources[:MAX_POPUP_SOURCES]
+    shown = desc.sources if limit is None else desc.sources[:limit]
     return {
         "t": desc.title,
         "f": [list(kv) for kv in desc.facts[: desc.key_facts]],

@@ -61,9 +61,9 @@ class DateView:
         return head[:-1] + ',"layers":[' + ",".join(layer.to_json() for layer in self.layers) + "]}"
 
 
-def _layer(owner, atlas_or_upload, key: str, frame, names: str, **kwargs) -> LayerData:
+def _layer(owner, atlas_or_upload, key: str, frame, names: str, all_sources: bool = False, **kwargs) -> LayerData:
     spec = registry.get(key)
-    feats = features(atlas_or_upload, key, frame, names)
+    feats = features(atlas_or_upload, key, frame, names, all_sources)
     return LayerData(key, features_json(owner, feats), kind=spec.marker, **kwargs)
 
 
@@ -86,8 +86,12 @@ def peacekeeping_outline(atlas: Atlas, zones) -> dict | None:
 DEFAULT_OPTIONS = MapOptions()
 
 
-def date_view(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS, user=None) -> DateView:
-    """The layers drawn for ``state.day`` (``user``: an upload, ``core.user_events.UserEvents``)."""
+def date_view(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS, user=None,
+              all_sources: bool = False) -> DateView:
+    """The layers drawn for ``state.day`` (``user``: an upload, ``core.user_events.UserEvents``).
+
+    ``all_sources``: popups list every source (for a page without the app's side panel).
+    """
     names, on = options.names, set(options.layers)
     view = DateView(state.day, names, "places" in on)
     for spec in registry.geojson_layers():
@@ -100,15 +104,16 @@ def date_view(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS,
             frame = frame.iloc[np.argsort((frame["kind"] == "route").to_numpy(), kind="stable")]
         if spec.key == "peacekeeper_posts":
             frame = _memo.get(atlas, ("stacked_posts", id(frame)), lambda f=frame: (f, stack_posts(f)))[1]
-        view.layers.append(_layer(atlas, atlas, spec.key, frame, names))
+        view.layers.append(_layer(atlas, atlas, spec.key, frame, names, all_sources))
         if spec.key == "control_zones" and "peacekeeping" in on:
             _add_peacekeeping(atlas, view, state)
     if "events" in on:
-        view.layers += event_layers(atlas, atlas, "events", filter_events(state.events, options), names)
+        view.layers += event_layers(atlas, atlas, "events", filter_events(state.events, options), names,
+                                    all_sources)
         if user is not None:
             first, last = state.window
             events = filter_events(user.between(first, last), options)
-            view.layers += event_layers(user, user, "user_events", events, names)
+            view.layers += event_layers(user, user, "user_events", events, names, all_sources)
     return view
 
 
@@ -119,7 +124,8 @@ def _add_peacekeeping(atlas: Atlas, view: DateView, state: State) -> None:
                                      interactive=False))
 
 
-def event_layers(owner, source, layer: str, events: pd.DataFrame, names: str) -> list[LayerData]:
+def event_layers(owner, source, layer: str, events: pd.DataFrame, names: str,
+                 all_sources: bool = False) -> list[LayerData]:
     """Events as markers (with uncertainty halos), or as counted cells above ``MAX_EVENT_MARKERS``.
 
     ``layer`` is ``events`` or ``user_events``; the uploaded layer keeps its black ring when aggregated too.
@@ -131,7 +137,7 @@ def event_layers(owner, source, layer: str, events: pd.DataFrame, names: str) ->
                 cell["properties"]["_s"].update(color="#000000", weight=3)
                 cell["id"] = "user_" + cell["id"]
         return [LayerData(layer, js_json(cells))]
-    data = features(source, layer, events, names)
+    data = features(source, layer, events, names, all_sources)
     out = [LayerData(layer, features_json(owner, data))]
     if layer == "events":
         halos = [_halo(owner, f) for f in data if HALO_METRES.get(f["properties"].get("geo_precision"), 0)]

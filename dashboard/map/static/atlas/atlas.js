@@ -80,9 +80,15 @@
     });
     add("div", "pp-h", div, "Sources");
     if (!p.s.length) add("p", "pp-nosrc", div, "No source resolved.");
-    var ol = add("ol", "pp-sources", div);
-    p.s.forEach(function (s) {
-      var li = add("li", "", ol);
+    var ol = add("ol", "pp-sources", div), shown = 5;
+    if (p.s.length > shown + 1) {  // a long list (a page with every source): the rest behind a click
+      var more = add("details", "pp-all", div);
+      add("summary", "", more, "+ " + (p.s.length - shown) + " more sources");
+      var rest = add("ol", "pp-sources", more);
+      rest.start = shown + 1;
+    }
+    p.s.forEach(function (s, i) {
+      var li = add("li", "", i < shown || !rest ? ol : rest);
       if (/^https?:/i.test(s[3])) {
         var a = add("a", "", li, s[0]);
         a.href = s[3]; a.target = "_blank"; a.rel = "noopener noreferrer";
