@@ -64,3 +64,13 @@ def test_the_charts_date_axes_carry_the_year_and_their_legends_are_not_cut(app):
         x = spec["layer"][0]["encoding"]["x"]
         assert "%Y" in x["axis"]["format"]
         assert spec["layer"][0]["encoding"]["color"]["legend"]["labelLimit"] == 0  # 0: no truncation
+
+
+def test_a_border_incident_on_the_map_is_not_called_off_the_map(app):
+    from .test_app import side_panel
+
+    at = app(date="2021-05-20", sel="border_incidents:i1")  # 8 days after it, inside the 30-day window
+    panel = side_panel(at)
+    assert "Border incident: incursion" in panel and "Not on the map" not in panel
+    at = app(date="2021-07-20", sel="border_incidents:i1")
+    assert "Not on the map: outside the event window (2021-06-21 to 2021-07-20)." in side_panel(at)

@@ -5,11 +5,12 @@ import re
 
 from dashboard.core.atlas import load_atlas
 from dashboard.core.permalink import ViewState
-from dashboard.core.query import state_on
+from dashboard.core.query import not_shown, state_on
+from dashboard.core.registry import describe, find_feature, parse_ref
 from dashboard.map.layers import date_view
 from dashboard.map.page import export_html
 
-from .conftest import EAST, SOURCES, WEST, make_atlas, zone
+from .conftest import EAST, SOURCES, WEST, default_layers, make_atlas, zone
 
 MANY = [{"source_id": f"src-{i}", "outlet": f"Outlet {i}", "title": f"Zone report {i}", "published": "2020-11-10",
          "url": f"https://example.org/{i}"} for i in range(9)]
@@ -35,3 +36,25 @@ def test_the_app_keeps_five_sources_per_popup(tmp_path):
     [zones] = [layer for layer in view["layers"] if layer["name"] == "control_zones"]
     popup = next(f for f in zones["features"] if f["id"] == "control_zones:z-west-az")["properties"]["_p"]
     assert len(popup["s"]) == 5 and popup["m"] == 4
+
+
+def test_the_peacekeeping_outline_is_clickable_and_cites_the_zones_sources(tmp_path):
+    zones = default_layers()["control_zones"]
+    zones[1]["properties"].update(peacekeeping_zone=True, peacekeeping_stage="deployed")  # z-west-az, src-b
+    atlas = load_atlas(make_atlas(tmp_path / "a", layers={"control_zones": zones}))
+    view = json.loads(date_view(atlas, state_on(atlas, "2020-11-12")).to_json())
+    [layer] = [layer for layer in view["layers"] if layer["name"] == "peacekeeping"]
+    assert layer["popup"] and layer["interactive"] and layer["features"][0]["properties"]["_s"].get(
+        "interactive", True)
+    [outline] = layer["features"]
+    assert outline["id"] == "peacekeeping:z-west-az"
+    popup = outline["properties"]["_p"]
+    assert popup["t"] == "Russian peacekeeping zone" and ["Stage", "deployed"] in popup["f"]
+    assert [s[0] for s in popup["s"]] == ["Report B"]
+
+
+    assert parse_ref("ref peacekeeping:z-west-az") == ("peacekeeping", "z-west-az")  # the side panel finds it
+    record = find_feature(atlas, "peacekeeping", "z-west-az")
+    assert describe(atlas, "peacekeeping", record).sources[0]["source_id"] == "src-b"
+    assert not_shown("peacekeeping", record, "2020-11-12") is None
+    assert find_feature(atlas, "peacekeeping", "z-east-az") is None  # not a peacekeeping zone

@@ -222,3 +222,38 @@ def describe_incident(atlas: Atlas, row: Mapping, names: str) -> Description:
         ("Azerbaijani side", get("claim_az")), ("Armenian side", get("claim_arm")), ("Casualties", casualties),
         ("Location precision", get("geo_precision")), ("Incident id", get("id")),
     ])
+
+
+def peacekeeping_record(atlas: Atlas, feature_id: str) -> dict | None:
+    """The Russian peacekeeping zone drawn for a date, as one record: the union of the zones ``a+b+...``.
+
+    Valid while all of them are; its sources are theirs (the stages' sources ride on the zones).
+    """
+    zones = atlas.layers.get("control_zones")
+    ids = [i for i in str(feature_id).split("+") if i]
+    if zones is None or not ids:
+        return None
+    rows = zones[zones["id"].isin(ids)].drop(columns=["geometry"]).to_dict("records")
+    if len(rows) != len(set(ids)) or not all(r.get("peacekeeping_zone") for r in rows):
+        return None
+    ends = [r["valid_to"] for r in rows if clean(r.get("valid_to"))]
+    sources: dict[str, None] = {}
+    for r in rows:
+        sources.update((s, None) for s in source_list(r.get("source_ids")))
+    return {"id": "+".join(ids), "zone_ids": ids, "valid_from": max(r["valid_from"] for r in rows),
+            "valid_to": min(ends) if ends else None, "source_ids": list(sources),
+            "peacekeeping_stage": ", ".join(dict.fromkeys(str(r["peacekeeping_stage"]) for r in rows
+                                                          if clean(r.get("peacekeeping_stage")))),
+            "peacekeeping_note": next((r["peacekeeping_note"] for r in rows if clean(r.get("peacekeeping_note"))),
+                                      None)}
+
+
+def describe_peacekeeping(atlas: Atlas, row: Mapping, names: str) -> Description:
+    get = row.get
+    ids = list(get("zone_ids") or [])
+    area = sum(feature_km2(atlas, "control_zones", i) or 0.0 for i in ids)
+    return _layer_description(atlas, "peacekeeping", row, "Russian peacekeeping zone", [
+        ("Stage", get("peacekeeping_stage")), ("Valid", period(get("valid_from"), clean(get("valid_to")))),
+        ("Note", get("peacekeeping_note")), ("Area", f"{area:,.0f} km²" if area else None),
+        ("Outline of", ", ".join(ids)),
+    ])

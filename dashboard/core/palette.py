@@ -90,7 +90,7 @@ def halo_style(props: Mapping) -> dict:
 def peacekeeping_style(thin: bool) -> dict:
     """The peacekeeping zone's outline: thinner and dotted while its posts close (drawdown, withdrawal)."""
     return {"color": PEACEKEEPING_COLOUR, "weight": 2 if thin else 3, "dashArray": "2 6" if thin else "8 6",
-            "opacity": 0.8 if thin else 0.95, "fill": False, "interactive": False}
+            "opacity": 0.8 if thin else 0.95, "fill": False}
 
 
 # --- the legend as data ------------------------------------------------------------------------------------------

@@ -134,6 +134,8 @@ register(LayerDef("events", "Events", describe=d.describe_event, style=palette.e
 register(LayerDef("user_events", "Your events", describe=d.describe_user_event, style=palette.user_event_style,
                   style_props=("event_type", "claim_status", "geo_precision"), id_column="event_id", windowed=True,
                   geojson=False))
+register(LayerDef("peacekeeping", "Russian peacekeeping zone", describe=d.describe_peacekeeping, geojson=False,
+                  legend="control"))  # drawn from the control zones (DERIVED_VIEWS); no toggle of its own here
 register(LayerDef("places", "Place names", describe=d.describe_place, style=_place_style, style_props=("kind",),
                   marker="div", id_column="place_id", geojson=False, view_key="places"))
 
@@ -188,6 +190,8 @@ def find_feature(atlas: Atlas, layer: str, feature_id: str) -> dict | None:
         frame = atlas.joined_events
     elif spec.key == "places":
         frame = atlas.places
+    elif spec.key == "peacekeeping":
+        return d.peacekeeping_record(atlas, feature_id)
     elif spec.key in atlas.layers:
         frame = atlas.layers[spec.key]
     else:

@@ -76,8 +76,9 @@ def peacekeeping_outline(atlas: Atlas, zones) -> dict | None:
 
     def build() -> dict:
         union = shapely.union_all(pk.geometry.values)
-        return {"type": "Feature", "id": "peacekeeping:" + "+".join(ids),
-                "properties": {"_s": peacekeeping_style(winding_down(pk))},
+        desc = registry.describe(atlas, "peacekeeping", registry.find_feature(atlas, "peacekeeping", "+".join(ids)))
+        return {"type": "Feature", "id": desc.ref,
+                "properties": {"_s": peacekeeping_style(winding_down(pk)), "_p": registry.popup_data(desc)},
                 "geometry": geometry(union.boundary, SIMPLIFY_DEGREES)}
 
     return _memo.get(atlas, ("peacekeeping_outline", ids), build)
@@ -120,8 +121,7 @@ def date_view(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS,
 def _add_peacekeeping(atlas: Atlas, view: DateView, state: State) -> None:
     outline = peacekeeping_outline(atlas, state.layers["control_zones"])
     if outline:
-        view.layers.append(LayerData("peacekeeping", features_json(atlas, [outline]), popup=False,
-                                     interactive=False))
+        view.layers.append(LayerData("peacekeeping", features_json(atlas, [outline])))
 
 
 def event_layers(owner, source, layer: str, events: pd.DataFrame, names: str,

@@ -9,9 +9,9 @@ from ..core import changes
 from ..core.atlas import Atlas
 from ..core.palette import CONTROLLER_COLOURS, EVENT_FAMILIES
 from ..core.permalink import ViewState
-from ..core.query import joined_events
+from ..core.query import joined_events, not_shown
 from ..core.registry import describe, find_feature
-from ..core.timemodel import is_visible
+from ..core.timemodel import EventWindow
 from ..core.view import MapOptions, filter_events
 from ..core.vocab import CONTROLLER_LABELS
 from ..map.markup import esc, sources_html
@@ -22,7 +22,8 @@ def _empty(text: str) -> str:
     return f'<p class="side-empty">{esc(text)}</p>'
 
 
-def selected_html(atlas: Atlas, selected: str | None, day: str, names: str) -> str:
+def selected_html(atlas: Atlas, selected: str | None, day: str, names: str, window: EventWindow | None = None,
+                  options: MapOptions | None = None) -> str:
     """The last clicked feature: its facts and every source (HTML, all text escaped)."""
     out = f'<div class="side-h2">{esc(L.SELECTED_HEADER)}</div>'
     if not selected:
@@ -36,8 +37,9 @@ def selected_html(atlas: Atlas, selected: str | None, day: str, names: str) -> s
     out += (f'<div class="atlas-side"><div class="side-title">{esc(desc.title)}</div>'
             f'<dl class="side-facts">{facts}</dl>'
             f'<div class="side-h">Sources ({len(desc.sources)})</div>{sources_html(desc.sources)}</div>')
-    if layer in atlas.layers and not is_visible(record["valid_from"], record.get("valid_to") or None, day):
-        out += _empty("Not on the map on this date.")
+    absent = not_shown(layer, record, day, window, options)
+    if absent:
+        out += _empty(absent)
     return out
 
 
@@ -65,7 +67,8 @@ def side_panel(selected_atlas: Atlas, atlas: Atlas, view: ViewState) -> None:
     element of the fragment before the map gets its update, and ``st.html`` skips its work when its
     text is unchanged, which it is on most steps (nothing in it depends on the day except at changes).
     """
-    st.html(f'<div class="atlas-panel">{selected_html(selected_atlas, view.selected, view.day, view.names)}'
+    selected = selected_html(selected_atlas, view.selected, view.day, view.names, view.event_window, view.options)
+    st.html(f'<div class="atlas-panel">{selected}'
             f'<hr class="side-rule">{changes_html(atlas, view.day, view.names)}</div>')
 
 
