@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.bench_browser import CHROMIUM, MAP_FRAME, map_frame, offline_context, wait_idle
+from dashboard.bench_browser import CHROMIUM, MAP_FRAME, AppServer, map_frame, offline_context, wait_idle
+
+from .conftest import EVENTS, PLACES, default_layers, make_atlas
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,6 +23,34 @@ PHONE = {"width": 390, "height": 844}
 
 PAGE_SCROLL = """() => Math.max(0, ...[document.scrollingElement, ...document.querySelectorAll(
   '[data-testid="stMain"], [data-testid="stAppViewContainer"], section.main')].filter(Boolean).map(e => e.scrollTop))"""
+
+
+# conftest's atlas, plus: the east zone in the peacekeeping zone, a capture at the border incident's point on its
+# day, three region-level events placed at West, and a city and a town whose labels would overprint West's.
+CROWDED_PLACES = [
+    *PLACES,
+    {"place_id": "big", "name_en": "Big City / Mets Kaghak", "name_az": "Böyük", "name_hy": "Mets", "lat": "39.505",
+     "lon": "46.47", "district": "Alpha", "area": "nkao", "kind": "city", "source_ids": "src-a"},
+    {"place_id": "near", "name_en": "Near Town", "name_az": "Yaxın", "name_hy": "Mot", "lat": "39.495",
+     "lon": "46.52", "district": "Alpha", "area": "nkao", "kind": "town", "source_ids": "src-a"},
+]
+CROWDED_EVENTS = [
+    *EVENTS,
+    {**EVENTS[0], "event_id": "cap", "date": "2021-05-12", "event_type": "capture", "location": "Border post",
+     "place_id": "", "lat": "40.1", "lon": "45.9", "summary": "Capture claimed."},
+    *({**EVENTS[0], "event_id": f"reg{i}", "date": f"2020-10-0{i + 2}", "geo_precision": "region",
+       "location": f"Front sector {i}", "summary": f"Region-wide report {i}."} for i in range(3)),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    layers = default_layers()
+    layers["control_zones"][2]["properties"].update(peacekeeping_zone=True, peacekeeping_stage="deployed")
+    atlas = make_atlas(tmp_path_factory.mktemp("hands") / "atlas", places=CROWDED_PLACES, events=CROWDED_EVENTS,
+                       layers=layers)
+    with AppServer(atlas) as app:
+        yield app
 
 
 @pytest.fixture
@@ -125,3 +155,77 @@ def test_the_legend_starts_compact_opens_on_a_click_and_leaves_the_map_and_the_s
     for state in (closed, opened):
         assert state["covered"] <= 0.25  # the legend's box leaves at least 75 % of the map visible
         assert state["scale"] > 0 and not state["overlap"] and state["scaleOnTop"]
+
+
+def click_latlng(page, frame, lat, lng):
+    """A real click at a point of the map, in page pixels."""
+    box = frame_box(page)
+    p = frame.evaluate("ll => window.map.latLngToContainerPoint(ll)", [lat, lng])
+    page.mouse.click(box["x"] + p["x"], box["y"] + p["y"])
+
+
+def test_two_stacked_markers_are_both_reachable(open_at):
+    page, frame, _ = open_at("?date=2021-05-12&layers=incidents,events&view=40.1,45.9,10")
+    titles = set()
+    for choice in ("Capture: Border post", "Border incident: incursion"):
+        frame.evaluate("() => window.map.closePopup()")
+        click_latlng(page, frame, 40.1, 45.9)
+        chooser = frame.locator(".atlas-chooser")
+        chooser.wait_for()
+        options = chooser.locator(".pp-choice")
+        assert options.count() == 2
+        options.filter(has_text=choice).click()
+        popup = frame.locator(".atlas-popup:not(.atlas-chooser)")
+        popup.wait_for()
+        titles.add(popup.locator(".pp-title").inner_text())
+    assert titles == {"Capture: Border post", "Border incident: incursion"}
+
+
+def test_region_level_events_are_one_marker_that_lists_them(open_at):
+    page, frame, _ = open_at("?date=2020-10-10&layers=events&window=all&view=39.5,46.5,9")
+    marker = frame.locator(".event-area")
+    assert marker.count() == 1 and marker.inner_text() == "3"
+    marker.click()
+    chooser = frame.locator(".atlas-chooser")
+    chooser.wait_for()
+    assert "3 events somewhere in the region around West / Arevmutk" in chooser.locator(".pp-title").inner_text()
+    assert chooser.locator(".pp-choice").count() == 3
+    chooser.locator(".pp-choice", has_text="Front sector 1").click()
+    popup = frame.locator(".atlas-popup:not(.atlas-chooser)")
+    popup.wait_for()
+    assert "somewhere in Front sector 1" in popup.inner_text()
+    page.locator(".atlas-side").get_by_text("Shelling: Front sector 1").wait_for()  # the side panel follows
+    rings = frame.evaluate("""() => { const out = []; window.map.eachLayer(l => {
+      if (l instanceof L.Circle) out.push([l.getLatLng().lat, l.getRadius(), l.options.fill]); }); return out; }""")
+    assert len(rings) == len({(lat, r) for lat, r, _ in rings}) and not any(fill for _, _, fill in rings)
+
+
+LABEL_BOXES = """() => [...document.querySelectorAll('.place-label')].filter(el => el.style.visibility !== 'hidden')
+  .map(el => { const r = el.getBoundingClientRect(); return [el.textContent, r.left, r.top, r.right, r.bottom]; })"""
+
+
+def overlapping(boxes):
+    return [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]]
+
+
+def test_place_labels_do_not_overprint_and_the_city_keeps_its_name(open_at):
+    page, frame, _ = open_at("?date=2020-11-12&layers=zones,places&view=39.5,46.5,8")
+    boxes = frame.evaluate(LABEL_BOXES)
+    assert overlapping(boxes) == [] and "Big City / Mets Kaghak" in [b[0] for b in boxes]
+    assert len(boxes) < 3  # some gave way at this zoom
+    frame.evaluate("() => window.map.setZoom(13, {animate: false})")
+    frame.wait_for_function(f"() => ({LABEL_BOXES})().length === 3")
+    assert overlapping(frame.evaluate(LABEL_BOXES)) == []
+
+
+def test_the_peacekeeping_zone_outline_opens_its_popup_with_sources(open_at):
+    page, frame, _ = open_at("?date=2020-11-12&layers=peacekeeping&view=39.2,47.5,9")
+    click_latlng(page, frame, 39.0, 47.5)  # on the east zone's southern edge
+    popup = frame.locator(".atlas-popup")
+    popup.wait_for()
+    assert popup.locator(".pp-title").inner_text() == "Russian peacekeeping zone"
+    assert popup.locator('a[href="https://example.org/a"]').count() == 1
+    side = page.locator(".atlas-side")
+    side.get_by_text("Russian peacekeeping zone").wait_for()
+    assert "Not on the map" not in page.locator(".atlas-panel").inner_text()
