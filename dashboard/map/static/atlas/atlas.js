@@ -171,7 +171,8 @@
       atlas.chooser(map, e.layer.getLatLng(), feature.properties._p, feature.properties._items);
       return;
     }
-    var hits = isPoint(e.layer) ? atlas.hitsAt(map, e.containerPoint) : [];
+    var point = e.containerPoint || map.latLngToContainerPoint(e.latlng);
+    var hits = isPoint(e.layer) ? atlas.hitsAt(map, point) : [];
     if (hits.length > 1) {
       atlas.chooser(map, e.latlng, null, hits.map(function (h) { return h.feature; }));
     } else {
@@ -253,7 +254,7 @@
     };
     legend.addTo(map);
     map.on("popupopen", function (e) {  // on a narrow map (a phone) a popup keeps to the map's width
-      var room = map.getSize().x - 50;
+      var room = map.getSize().x - 100;  // its content's margins (~46 px) and the autopan padding (2 x 20 px)
       if (room < 360 && e.popup.options.maxWidth !== Math.max(160, room)) {
         e.popup.options.maxWidth = Math.max(160, room);
         e.popup.update();
