@@ -7,6 +7,7 @@ Chromium at the issue's window sizes, every non-local request blocked, on confte
 from pathlib import Path
 
 import pytest
+from shapely.geometry import box, mapping
 
 from dashboard.bench_browser import CHROMIUM, MAP_FRAME, AppServer, map_frame, offline_context, wait_idle
 
@@ -47,6 +48,8 @@ CROWDED_EVENTS = [
 def server(tmp_path_factory):
     layers = default_layers()
     layers["control_zones"][2]["properties"].update(peacekeeping_zone=True, peacekeeping_stage="deployed")
+    layers["countries"] = [{"type": "Feature", "properties": {"name": "Test land"},  # the vector basemap's land
+                            "geometry": mapping(box(44.0, 38.0, 49.0, 41.5))}]
     atlas = make_atlas(tmp_path_factory.mktemp("hands") / "atlas", places=CROWDED_PLACES, events=CROWDED_EVENTS,
                        layers=layers)
     with AppServer(atlas) as app:
@@ -229,3 +232,17 @@ def test_the_peacekeeping_zone_outline_opens_its_popup_with_sources(open_at):
     side = page.locator(".atlas-side")
     side.get_by_text("Russian peacekeeping zone").wait_for()
     assert "Not on the map" not in page.locator(".atlas-panel").inner_text()
+
+
+def test_tiles_that_cannot_load_are_announced_and_the_borders_stay_on_top(open_at):
+    page, frame, blocked = open_at("?date=2020-11-12&basemap=osm")
+    notice = frame.locator(".atlas-notice")
+    notice.wait_for()  # every tile request is blocked here, as offline
+    assert "Map tiles could not load" in notice.inner_text()
+    assert any("tile.openstreetmap.org" in url for url in blocked)
+    panes = frame.evaluate("""() => ['tilePane', 'atlasLand', 'atlasBorders', 'overlayPane'].map(n => {
+      const pane = window.map.getPane(n);
+      return pane ? [+getComputedStyle(pane).zIndex, pane.querySelectorAll('canvas, path').length] : null; })""")
+    (tiles, _), (land, land_drawn), (borders, borders_drawn), (overlay, _) = panes
+    assert land < tiles < overlay < borders  # land under the tiles, borders over them and the zones
+    assert land_drawn and borders_drawn

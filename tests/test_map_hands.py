@@ -107,3 +107,20 @@ def test_the_real_atlas_draws_no_pile_of_halos_over_khankendi():
     at_khankendi = [f for f in layers["areas"] if f["geometry"]["coordinates"] == [46.7528, 39.8177]]
     assert [f["properties"]["geo_precision"] for f in at_khankendi] == ["region"]
     assert int(at_khankendi[0]["properties"]["_s"]["label"]) >= 20  # one marker, counting them
+
+
+def test_a_tile_basemap_keeps_the_vector_land_under_and_the_borders_over_the_tiles(tmp_path):
+    from shapely.geometry import box as square
+    from shapely.geometry import mapping
+
+    from dashboard.map.component import base_args
+
+    root = make_atlas(tmp_path / "a")
+    (root / "geodata" / "countries.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": mapping(square(44, 38, 49, 41))}]}))
+    atlas = load_atlas(root)
+    tiles = base_args(atlas, "osm")["script"]
+    assert '"pane":"atlasLand","zIndex":150' in tiles and '"pane":"atlasBorders","zIndex":450' in tiles
+    assert "atlas.watchTiles(" in tiles and "Map tiles could not load" in tiles
+    vector = base_args(atlas, "none")["script"]
+    assert "atlas.watchTiles(" not in vector and "atlasBorders" not in vector and "countries:0" in vector

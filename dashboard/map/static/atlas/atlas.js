@@ -182,10 +182,10 @@
 
   /* One GeoJSON layer: spec = {features, kind, popup, interactive}. */
   atlas.layer = function (spec) {
-    var layer = L.geoJson({type: "FeatureCollection", features: spec.features}, {
-      style: atlas.style, pointToLayer: atlas.point(spec.kind || "circlemarker"), onEachFeature: atlas.each,
-      interactive: spec.interactive !== false
-    });
+    var options = {style: atlas.style, pointToLayer: atlas.point(spec.kind || "circlemarker"),
+                   onEachFeature: atlas.each, interactive: spec.interactive !== false};
+    if (spec.pane) options.pane = spec.pane;
+    var layer = L.geoJson({type: "FeatureCollection", features: spec.features}, options);
     if (spec.popup !== false) {
       layer.on("click", function (e) {
         L.DomEvent.stop(e);
@@ -195,8 +195,35 @@
     return layer;
   };
 
-  /* A date-independent layer of the base map (land, borders, the mapped area). */
-  atlas.background = function (map, spec) { return atlas.layer(spec).addTo(map); };
+  /* A date-independent layer of the base map (land, borders, the mapped area); spec.pane/zIndex put it
+   * under or over the tiles. */
+  atlas.background = function (map, spec) {
+    if (spec.pane && !map.getPane(spec.pane)) {
+      var pane = map.createPane(spec.pane);
+      pane.style.zIndex = spec.zIndex;
+      pane.style.pointerEvents = "none";
+    }
+    return atlas.layer(spec).addTo(map);
+  };
+
+  /* Tiles that cannot load (offline, refused) are said so in the map, once, with what is shown instead. */
+  atlas.watchTiles = function (map, options) {
+    var notice = null;
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof L.TileLayer)) return;
+      layer.on("tileerror", function () {
+        if (notice) return;
+        var control = L.control({position: "topright"});
+        control.onAdd = function () {
+          notice = L.DomUtil.create("div", "atlas-notice");
+          notice.setAttribute("role", "status");
+          notice.textContent = options.text;
+          return notice;
+        };
+        control.addTo(map);
+      });
+    });
+  };
 
   /* Leaflet focuses the map on the first mousedown (keyboard panning) and on a click on a control. In a
    * frame taller than the window that focus made the browser scroll the page to show the whole map, between
