@@ -74,3 +74,18 @@ def test_a_border_incident_on_the_map_is_not_called_off_the_map(app):
     assert "Border incident: incursion" in panel and "Not on the map" not in panel
     at = app(date="2021-07-20", sel="border_incidents:i1")
     assert "Not on the map: outside the event window (2021-06-21 to 2021-07-20)." in side_panel(at)
+
+
+def test_the_sidebar_filters_events_by_their_sources_and_the_link_keeps_it(app):
+    import json
+
+    at = app(date="2020-11-15", window="all")
+    radio = at.radio(key=L.SOURCING.key)
+    assert radio.value == "all" and set(radio.options) >= {"All events"}
+    at.radio(key=L.SOURCING.key).set_value("party").run()
+    assert at.query_params["sources"] == "party"
+    [component] = at.get("component_instance")
+    layers = json.loads(json.loads(component.proto.json_args)["date"])["layers"]
+    assert not [f for layer in layers if layer["name"] in ("events", "areas") for f in layer["features"]]
+    at.radio(key=L.SOURCING.key).set_value("all").run()
+    assert "sources" not in at.query_params

@@ -116,14 +116,10 @@ def town_changes(atlas: Atlas, names: str = "both") -> list[tuple[str, str]]:
     Derived from the zones alone: a settlement changes hands when the controller of the zone it lies in
     differs from the day before (its first zone, at the start of the atlas, is not a change).
     """
-    zones = atlas.layers["control_zones"]
-    if zones.empty:
-        return []
-    known = places_by_id(atlas)
+    zones, known, out = atlas.layers["control_zones"], places_by_id(atlas), []
     towns = {p for p, r in known.items() if r.get("kind") in CAPTURE_KINDS}
     claims = dict(zip(zones["id"], zones["claim_status"].fillna("confirmed"), strict=True)) \
         if "claim_status" in zones else {}
-    out = []
     for day in _change_days([zones]):
         was = _holders(atlas, visible_mask(zones, shift(day, -1)))
         now = _holders(atlas, visible_mask(zones, day))
@@ -141,11 +137,8 @@ def town_changes(atlas: Atlas, names: str = "both") -> list[tuple[str, str]]:
 
 def corridor_status_changes(atlas: Atlas) -> list[tuple[str, str]]:
     """``(day, label)`` for each day a Lachin corridor route's status changed (e.g. open -> blockaded)."""
-    corridor = atlas.layers["lachin_corridor"]
-    if corridor.empty:
-        return []
     out = []
-    for day in _change_days([corridor]):
+    for day in _change_days([atlas.layers["lachin_corridor"]]):
         started = _records_on(atlas, "lachin_corridor", "valid_from", day)
         ended = _records_on(atlas, "lachin_corridor", "valid_to", day)
         for route in sorted({r["route"] for r in started} & {r["route"] for r in ended}):

@@ -5,10 +5,10 @@ repeated parameter); ``decode`` reads such a dict, keeps what is valid and retur
 ignored, so a damaged link still opens on as much of its view as it can.
 
 Parameters: ``date`` (YYYY-MM-DD), ``layers`` (comma list of view.LAYER_KEYS, or ``none``), ``types``
-and ``claims`` (comma lists), ``actor`` (repeated), ``names`` (both|az|hy), ``window`` (``all``,
-``last-N`` or ``since-YYYY-MM-DD``), ``basemap``, ``view`` (``lat,lon,zoom``), ``sel`` (``layer:id``
-of the feature whose sources the side panel shows) and ``compare`` (``A..B``: compare mode, two dates in the
-atlas's range, either order).
+and ``claims`` (comma lists), ``actor`` (repeated), ``sources`` (a key of view.SOURCINGS), ``names``
+(both|az|hy), ``window`` (``all``, ``last-N`` or ``since-YYYY-MM-DD``), ``basemap``, ``view``
+(``lat,lon,zoom``), ``sel`` (``layer:id`` of the feature whose sources the side panel shows) and ``compare``
+(``A..B``: compare mode, two dates in the atlas's range, either order).
 """
 
 from __future__ import annotations
@@ -20,7 +20,16 @@ from datetime import date
 
 from . import registry
 from .timemodel import EventWindow
-from .view import BASEMAPS, DEFAULT_BASEMAP, DEFAULT_LAYERS, DEFAULT_NAMES, LAYER_KEYS, NAME_MODES, MapOptions
+from .view import (
+    BASEMAPS,
+    DEFAULT_BASEMAP,
+    DEFAULT_LAYERS,
+    DEFAULT_NAMES,
+    LAYER_KEYS,
+    NAME_MODES,
+    SOURCINGS,
+    MapOptions,
+)
 from .vocab import CLAIM_STATUSES, EVENT_TYPES
 
 DEFAULT_WINDOW = "last-30"
@@ -29,7 +38,8 @@ def _selectable() -> tuple[str, ...]:
     """Layers whose features a link may select (every layer but the uploaded one, which a link cannot carry)."""
     return tuple(k for k in registry.LAYERS if k != "user_events")
 IGNORED_PARAMS = frozenset({"embed", "embed_options"})  # Streamlit's own
-PARAMS = ("date", "layers", "types", "actor", "claims", "names", "window", "basemap", "view", "sel", "compare")
+PARAMS = ("date", "layers", "types", "actor", "claims", "names", "window", "basemap", "view", "sel", "compare",
+          "sources")
 _WINDOW_RE = re.compile(r"^(all|last-(\d{1,5})|since-(\d{4}-\d{2}-\d{2}))$")
 _SEL_RE = re.compile(r"^([a-z_]+):(\S{1,200})$")
 
@@ -49,10 +59,11 @@ class ViewState:
     view: tuple[float, float, int] | None = None
     selected: str | None = None
     compare: tuple[str, str] | None = None  # (A, B): compare mode
+    sourcing: str | None = None  # view.SOURCINGS key: the source filter
 
     @property
     def options(self) -> MapOptions:
-        return MapOptions(self.layers, self.names, self.event_types, self.actors, self.claims)
+        return MapOptions(self.layers, self.names, self.event_types, self.actors, self.claims, self.sourcing)
 
     @property
     def event_window(self) -> EventWindow:
@@ -104,6 +115,8 @@ def encode(state: ViewState, defaults: ViewState | None = None) -> dict[str, str
         out["sel"] = state.selected
     if state.compare:
         out["compare"] = "..".join(state.compare)
+    if state.sourcing:
+        out["sources"] = state.sourcing
     return out
 
 
@@ -196,6 +209,13 @@ def decode(
             good = tuple(dict.fromkeys(a for a in actor_values if a not in bad))
             if good:
                 state = replace(state, actors=good)
+
+    text = _last(params.get("sources"))
+    if text is not None:
+        if text in SOURCINGS:
+            state = replace(state, sourcing=text)
+        else:
+            notices.append(f"sources: {text!r} is not one of {', '.join(SOURCINGS)}")
 
     for key, allowed in (("names", NAME_MODES), ("basemap", BASEMAPS)):
         text = _last(params.get(key))

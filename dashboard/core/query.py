@@ -11,12 +11,12 @@ import pandas as pd
 import shapely
 
 from . import registry
-from .describe import clean
+from .describe import clean, source_list
 from .geodesy import distance_km
 from .memo import AtlasMemo
 from .timemodel import EventWindow, change_days, is_visible, overlap_mask, visible_mask
 from .view import LAYER_TITLES, MapOptions, filter_events, window_text
-from .vocab import CONTROLLER_LABELS
+from .vocab import CONTROLLER_LABELS, PARTY_SOURCE_KINDS
 
 if TYPE_CHECKING:
     from .atlas import Atlas
@@ -171,7 +171,18 @@ def join_events(atlas: Atlas, events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         values = joined[col].to_numpy()
         frame[col] = pd.Series(values, index=frame.index, dtype=values.dtype)
     frame["controller_label"] = frame["controller"].map(CONTROLLER_LABELS)
+    frame["party_only"] = party_only(atlas.sources, frame["source_ids"])
     return frame
+
+
+def party_only(sources: dict[str, dict], source_ids: pd.Series) -> np.ndarray:
+    """For each row's sources: whether every one is a party's official statement or a party's media.
+
+    A row with no source, or with any source of another or unknown kind, is not party-only.
+    """
+    party = {sid for sid, s in sources.items() if s.get("source_kind") in PARTY_SOURCE_KINDS}
+    return np.array([bool(ids) and all(i in party for i in ids) for ids in source_ids.map(source_list)],
+                    dtype=bool)
 
 
 def joined_events(atlas: Atlas) -> gpd.GeoDataFrame:

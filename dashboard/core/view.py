@@ -44,10 +44,23 @@ class MapOptions:
     event_types: tuple[str, ...] | None = None
     actors: tuple[str, ...] | None = None
     claims: tuple[str, ...] | None = None
+    sourcing: str | None = None  # a key of SOURCINGS
+
+
+SOURCINGS = {
+    "independent": "Hide claims resting only on a party's own sources",
+    "party": "Only claims resting only on a party's own sources",
+}
+"""The source filter: events whose every source is a party's official statement or a party's media (the
+parties: Azerbaijan, Armenia, the Nagorno-Karabakh authorities; ``vocab.PARTY_SOURCE_KINDS``), hidden or alone.
+None: every event."""
 
 
 def filter_events(events: pd.DataFrame, options: MapOptions) -> pd.DataFrame:
-    """Events matching the type, actor and claim-status filters (None = no filter)."""
+    """Events matching the type, actor, claim-status and source filters (None = no filter).
+
+    The source filter reads ``party_only`` (``query.join_events``); events without it rest on no party source.
+    """
     mask = np.ones(len(events), dtype=bool)
     if options.event_types is not None:
         mask &= events["event_type"].isin(options.event_types).to_numpy()
@@ -55,6 +68,9 @@ def filter_events(events: pd.DataFrame, options: MapOptions) -> pd.DataFrame:
         mask &= events["claim_status"].isin(options.claims).to_numpy()
     if options.actors is not None:
         mask &= (events["actor1"].isin(options.actors) | events["actor2"].isin(options.actors)).to_numpy()
+    if options.sourcing in SOURCINGS:
+        party = events["party_only"].to_numpy(bool) if "party_only" in events else np.zeros(len(events), bool)
+        mask &= ~party if options.sourcing == "independent" else party
     return events[mask]
 
 

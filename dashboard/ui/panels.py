@@ -73,8 +73,9 @@ def side_panel(selected_atlas: Atlas, atlas: Atlas, view: ViewState) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _events_series(_atlas: Atlas, cache_key: tuple, types, actors, claims) -> pd.DataFrame:
-    events = filter_events(joined_events(_atlas), MapOptions(event_types=types, actors=actors, claims=claims))
+def _events_series(_atlas: Atlas, cache_key: tuple, types, actors, claims, sourcing=None) -> pd.DataFrame:
+    events = filter_events(joined_events(_atlas), MapOptions(event_types=types, actors=actors, claims=claims,
+                                                            sourcing=sourcing))
     return changes.events_per_week(events)
 
 
@@ -98,7 +99,7 @@ MONTH_AXIS = {"format": "%b %Y", "labelOverlap": True}
 
 def events_chart(atlas: Atlas, state: ViewState) -> None:
     series = _events_series(atlas, (str(atlas.data_dir), len(atlas.events)), state.event_types, state.actors,
-                            state.claims)
+                            state.claims, state.sourcing)
     st.markdown(f"**{L.CHART_EVENTS}**")
     if series.empty:
         st.caption("No event matches the filters.")
