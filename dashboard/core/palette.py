@@ -93,7 +93,7 @@ def halo_style(props: Mapping) -> dict:
 def area_style(count: int, precision: str) -> dict:
     """The marker of the district- or region-level events placed at one point: a dashed ring with their number."""
     return {"label": str(count), "className": f"event-area event-area-{precision}", "iconSize": [24, 24],
-            "iconAnchor": [12, 12]}
+            "iconAnchor": [12, 12], "zIndexOffset": 500}  # over the place labels, whose text starts at the point
 
 
 def peacekeeping_style(thin: bool) -> dict:

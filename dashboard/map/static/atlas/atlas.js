@@ -34,7 +34,7 @@
       if (kind === "div") {
         var icon = L.divIcon({html: atlas.iconHtml(s), className: s.className, iconSize: s.iconSize,
                               iconAnchor: s.iconAnchor});
-        return L.marker(latlng, {icon: icon, interactive: s.interactive !== false});
+        return L.marker(latlng, {icon: icon, interactive: s.interactive !== false, zIndexOffset: s.zIndexOffset || 0});
       }
       if (kind === "circle") return L.circle(latlng, s);
       return L.circleMarker(latlng, s);
