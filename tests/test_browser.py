@@ -43,7 +43,7 @@ def test_the_map_renders_with_no_network(open_app):
     assert frame.inner_text(".datetag") == "12 Nov 2020"
     assert frame.locator(".atlas-legend").count() == 1
     ids = frame.evaluate(FEATURE_IDS)
-    assert {"control_zones:z-west-az", "control_zones:z-east-az", "peacekeeper_posts:p1", "events:e3"} <= set(ids)
+    assert {"control_zones:z-west-az", "control_zones:z-east-az", "peacekeeper_posts:p1", "areas:e3"} <= set(ids)
     assert frame.evaluate("() => typeof L") == "object"  # Leaflet came from the app, not a CDN
     assert blocked == [] and errors == []
 

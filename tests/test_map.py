@@ -65,7 +65,8 @@ def test_date_layers_follow_the_time_model(atlas):
     assert ids(after["control_zones"]) == ["z-east-az", "z-west-az"]
     assert ids(before["lachin_corridor"]) == [] and ids(after["lachin_corridor"]) == ["c-zone"]
     assert ids(before["peacekeeper_posts"]) == [] and ids(after["peacekeeper_posts"]) == ["p1"]
-    assert ids(after["events"]) == ["e1", "e3"] and ids(after["halos"]) == ["e1", "e3"]  # e2 is on 15 Nov
+    assert ids(after["events"]) == ["e1"] and ids(after["areas"]) == ["e3"]  # e2 is on 15 Nov; e3 region-level
+    assert ids(after["halos"]) == ["44.0,41.0,region", "46.5,39.5,settlement"]
 
 
 def test_the_date_view_carries_its_date_and_the_tag_is_drawn_last(atlas):
@@ -77,7 +78,7 @@ def test_the_date_view_carries_its_date_and_the_tag_is_drawn_last(atlas):
 
 def test_layer_toggles_choose_the_layers(atlas):
     chosen = view(atlas, "2020-11-12", MapOptions(layers=("events", "zones")))
-    assert [layer.name for layer in chosen.layers] == ["control_zones", "halos", "events"]
+    assert [layer.name for layer in chosen.layers] == ["control_zones", "halos", "events", "areas"]
     assert view(atlas, "2020-11-12", MapOptions(layers=())).layers == []
 
 
@@ -92,7 +93,7 @@ def test_place_labels_are_in_the_base_map_and_switched_per_step(atlas):
 
 def test_events_are_styled_by_type_claim_and_precision(atlas):
     layer = drawn(view(atlas, "2020-11-16"))
-    halos = {f["id"]: f["properties"]["_s"] for f in layer["halos"]}
+    halos = {f["id"]: f["properties"]["_s"] for f in layer["halos"]}  # one ring per point and precision
     dots = {f["id"]: f["properties"]["_s"] for f in layer["events"]}
     # e2 confirmed (filled), e1 claimed (hollow), e3 disputed (hollow, dashed)
     assert dots["events:e2"]["fillOpacity"] == 0.9
@@ -100,9 +101,10 @@ def test_events_are_styled_by_type_claim_and_precision(atlas):
     assert dots["events:e1"]["fillColor"] == "#ffffff"
     assert dots["events:e1"]["color"] == palette.EVENT_COLOURS["shelling"]
     assert dots["events:e1"]["dashArray"] is None
-    assert dots["events:e3"]["dashArray"] == "3 3"
-    # settlement -> 3 km halo, region -> 30 km
-    assert halos["events:e1"]["radius"] == 3_000 and halos["events:e3"]["radius"] == 30_000
+    assert palette.event_style({"claim_status": "disputed"})["dashArray"] == "3 3"
+    # settlement -> 3 km halo, region -> 30 km (e3, drawn as an area marker); rings, never filled discs
+    assert halos["halo:46.5,39.5,settlement"]["radius"] == 3_000 and halos["halo:44.0,41.0,region"]["radius"] == 30_000
+    assert not any(h["fill"] for h in halos.values())
     assert palette.halo_style({"geo_precision": "exact"})["radius"] == 0
 
 
@@ -158,8 +160,8 @@ def test_only_http_links_and_escaped_text(tmp_path):
 
 
 def test_the_popup_script_builds_text_nodes_and_safe_links():
-    popup = ATLAS_JS[ATLAS_JS.index("atlas.popup = "):]
-    popup = popup[:popup.index("\n  };")]
+    popup = ATLAS_JS[ATLAS_JS.index("function add("):]  # the helper that makes every element, and the popup
+    popup = popup[:popup.index("\n  };", popup.index("atlas.popup = "))]
     assert "textContent" in popup and "innerHTML" not in popup
     assert 'a.rel = "noopener noreferrer"' in popup and 'a.target = "_blank"' in popup
 
@@ -192,11 +194,15 @@ def test_filters(atlas):
     assert list(filter_events(events, MapOptions(actors=("Nobody",)))["event_id"]) == []
 
 
+LAND_OVER_TILES = '"interactive":false,"features":[{"type":"Feature","id":"countries:0"'
+"""The vector land drawn in the overlay pane: the basemap itself, never over tiles (there it lies under them)."""
+
+
 @pytest.mark.parametrize(("name", "present", "absent"), [
-    ("none", "countries:0", "tile.openstreetmap.org"),
-    ("osm", "tile.openstreetmap.org", "countries:0"),
-    ("esri", "World_Imagery", "countries:0"),
-    ("carto", "basemaps.cartocdn.com", "countries:0"),
+    ("none", LAND_OVER_TILES, "tile.openstreetmap.org"),
+    ("osm", "tile.openstreetmap.org", LAND_OVER_TILES),
+    ("esri", "World_Imagery", LAND_OVER_TILES),
+    ("carto", "basemaps.cartocdn.com", LAND_OVER_TILES),
 ])
 def test_basemaps(tmp_path, name, present, absent):
     root = make_atlas(tmp_path / "a")

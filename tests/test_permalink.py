@@ -64,18 +64,22 @@ def test_invalid_parameters_are_ignored_with_a_notice_each():
     assert len(notices) == 10
 
 
-def test_a_date_outside_the_atlas_and_an_unknown_actor_are_dropped():
-    state, notices = read({"date": "2030-01-01", "actor": ["Civilians", "Martians"]})
-    assert state.day == DEFAULTS.day
+def test_a_date_outside_the_atlas_clamps_to_the_nearest_end_and_an_unknown_actor_is_dropped():
+    state, notices = read({"date": "2024-07-01", "actor": ["Civilians", "Martians"]})
+    assert state.day == LAST  # not the default day (issue 17)
     assert state.actors == ("Civilians",)
-    assert any("outside the atlas" in n for n in notices)
+    assert "date: 2024-07-01 is outside the atlas (1994-05-12 to 2024-06-12); showing 2024-06-12, the nearest end" \
+        in notices
     assert any("'Martians'" in n for n in notices)
+    state, notices = read({"date": "1990-01-01"})
+    assert state.day == FIRST and len(notices) == 1
 
 
-def test_an_event_window_starting_outside_the_atlas_is_refused():
+def test_an_event_window_starting_outside_the_atlas_clamps_to_its_start():
     state, notices = read({"window": "since-1900-01-01"})
-    assert state.window == DEFAULTS.window and notices == [
-        "window: 1900-01-01 is outside the atlas (1994-05-12 to 2024-06-12)"]
+    assert state.window == f"since-{FIRST}" and notices == [
+        "window: 1900-01-01 is outside the atlas (1994-05-12 to 2024-06-12); showing events since 1994-05-12, "
+        "the nearest end"]
     assert read({"window": "since-2020-09-27"}) == (ViewState("2020-11-10", window="since-2020-09-27"), [])
 
 
@@ -127,8 +131,14 @@ def test_compare_mode_round_trips_in_either_order():
 def test_a_bad_comparison_is_ignored_with_a_notice():
     for text, reason in (("2020-09-27", "is not 'YYYY-MM-DD..YYYY-MM-DD'"),
                          ("2020-09-27..2020-02-30", "is not 'YYYY-MM-DD..YYYY-MM-DD'"),
-                         ("2020-09-27..2020-11-10..2021-01-01", "is not 'YYYY-MM-DD..YYYY-MM-DD'"),
-                         ("1990-01-01..2020-11-10", f"is outside the atlas ({FIRST} to {LAST})")):
+                         ("2020-09-27..2020-11-10..2021-01-01", "is not 'YYYY-MM-DD..YYYY-MM-DD'")):
         state, notices = read({"compare": text})
         assert state.compare is None
         assert notices == [f"compare: {text!r} {reason}"]
+
+
+def test_a_comparison_outside_the_atlas_clamps_to_the_nearest_ends():
+    state, notices = read({"compare": "1990-01-01..2020-11-10"})
+    assert state.compare == (FIRST, "2020-11-10")
+    assert notices == [f"compare: '1990-01-01..2020-11-10' is outside the atlas ({FIRST} to {LAST}); "
+                       f"comparing {FIRST} and 2020-11-10, the nearest ends"]

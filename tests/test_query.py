@@ -49,3 +49,28 @@ def test_state_on_a_day(atlas):
     assert list(state.events["event_id"]) == ["e1", "e3"]
     assert list(state_on(atlas, "2020-11-16", EventWindow(last_days=14)).events["event_id"]) == ["e3", "e2"]
     assert list(state_on(atlas, "2020-11-16", EventWindow(since="2020-11-04")).events["event_id"]) == ["e2"]
+
+
+def test_the_side_panel_says_a_feature_is_off_the_map_exactly_when_the_map_does_not_draw_it(atlas):
+    from dashboard.core.query import not_shown
+    from dashboard.core.registry import find_feature
+    from dashboard.core.timemodel import EventWindow
+    from dashboard.core.view import MapOptions
+
+    incident = find_feature(atlas, "border_incidents", "i1")  # valid 2021-05-12 to 2021-05-13
+    month = EventWindow(last_days=30)
+    for day, window in (("2021-05-12", month), ("2021-06-01", month), ("2021-06-01", EventWindow())):
+        assert not_shown("border_incidents", incident, day, window) is None, day  # drawn: the window holds it
+        assert "border_incidents:i1" in {f"border_incidents:{i}" for i in
+                                         state_on(atlas, day, window).layers["border_incidents"]["id"]}
+    assert not_shown("border_incidents", incident, "2021-07-01", month) == \
+        "Not on the map: outside the event window (2021-06-02 to 2021-07-01)."
+    assert not_shown("border_incidents", incident, "2021-05-12", month, MapOptions(layers=("zones",))) == \
+        "Not on the map: its layer (Border incidents) is switched off."
+    event = find_feature(atlas, "events", "e1")  # a shelling on 2020-10-01
+    assert not_shown("events", event, "2020-10-05", month) is None
+    assert not_shown("events", event, "2020-10-05", month, MapOptions(event_types=("clash",))) == \
+        "Not on the map: hidden by the event filters."
+    zone = find_feature(atlas, "control_zones", "z-west-arm")
+    assert not_shown("control_zones", zone, "2020-11-10") == "Not on the map on this date."
+    assert not_shown("control_zones", zone, "2020-11-09") is None

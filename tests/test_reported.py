@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from dashboard.core import changes as ch
+from dashboard.core import series
 from dashboard.core.reported import report_keys, reported_count, reported_events
 
 
@@ -34,7 +34,7 @@ def test_a_group_is_represented_by_its_first_row():
 
 
 def test_the_events_chart_counts_reported_events():
-    weeks = ch.events_per_week(SPLIT)
+    weeks = series.events_per_week(SPLIT)
     assert weeks["count"].sum() == 3
     assert weeks.to_dict("records") == [
         {"week": "2022-09-12", "family": "fighting", "label": "Fighting", "count": 1},

@@ -16,14 +16,11 @@ import shapely
 from . import registry
 from .atlas import Atlas
 from .describe import place_name, places_by_id
-from .geodesy import area_km2, to_equal_area
+from .geodesy import to_equal_area
 from .memo import AtlasMemo
-from .palette import EVENT_FAMILIES
 from .registry import describe
-from .reported import reported_events
 from .timemodel import change_days as _change_days
 from .timemodel import shift, visible_mask
-from .view import filter_events
 from .vocab import CONTROLLER_LABELS
 
 _memo = AtlasMemo()
@@ -42,7 +39,8 @@ KEY_DATES: tuple[tuple[str, str], ...] = (
     ("2023-09-19", "Azerbaijani offensive of 19-20 September 2023"),
     ("2024-06-12", "Russian peacekeepers' withdrawal completed"),
 )
-"""Dates users jump to (from the issue); capture dates of towns are added from the events."""
+"""Dates users jump to; the days towns and cities changed hands and the corridor's status changes are added
+from the control zones and the corridor layer (never from events, whose places may be stand-ins)."""
 CAPTURE_KINDS = ("city", "town")
 
 
@@ -52,9 +50,20 @@ def day_range(atlas: Atlas) -> tuple[str, str]:
 
 
 def change_days(atlas: Atlas) -> list[str]:
-    """Every day on which a feature of some layer appears or disappears, sorted (cached)."""
-    return _memo.get(atlas, "change_days",
-                     lambda: _change_days(atlas.layers[k] for k in registry.geojson_keys()))
+    """Every day on which a feature of some layer appears or disappears, sorted (cached).
+
+    A windowed layer's feature (a border incident) stays on the map over the event window after its
+    ``valid_to``, so only the day it appears is a change: its end day had nothing to say in "what changed".
+    """
+    def build() -> list[str]:
+        layers = registry.geojson_layers()
+        days = set(_change_days(atlas.layers[s.key] for s in layers if not s.windowed))
+        for spec in layers:
+            if spec.windowed:
+                days.update(atlas.layers[spec.key]["valid_from"].dropna())
+        return sorted(days)
+
+    return _memo.get(atlas, "change_days", build)
 
 
 def previous_change(atlas: Atlas, day: str) -> str | None:
@@ -85,7 +94,7 @@ class KeyDate:
 
 
 def key_dates(atlas: Atlas, names: str = "both") -> list[KeyDate]:
-    """The fixed key dates plus the first reported capture of each town or city, within the atlas range."""
+    """The fixed key dates, the days towns and cities changed hands and the corridor's status changes."""
     return _memo.get(atlas, ("key_dates", names), lambda: _key_dates(atlas, names))
 
 
@@ -93,20 +102,49 @@ def _key_dates(atlas: Atlas, names: str) -> list[KeyDate]:
     found: dict[str, list[str]] = {}
     for day, label in KEY_DATES:
         found.setdefault(day, []).append(label)
-    places = places_by_id(atlas)
-    ev = atlas.events
-    if not ev.empty:
-        captures = ev[(ev["event_type"] == "capture") & ev["place_id"].notna()]
-        seen: set[str] = set()
-        for _, row in captures.iterrows():
-            place = places.get(row["place_id"])
-            if place is None or place.get("kind") not in CAPTURE_KINDS or row["place_id"] in seen:
-                continue
-            seen.add(row["place_id"])
-            found.setdefault(row["date"], []).append(
-                f"Capture of {place_name(place, names)} reported ({row['claim_status']})")
+    for day, label in town_changes(atlas, names) + corridor_status_changes(atlas):
+        found.setdefault(day, []).append(label)
     first, last = day_range(atlas)
     return [KeyDate(d, "; ".join(found[d])) for d in sorted(found) if first <= d <= last]
+
+
+def town_changes(atlas: Atlas, names: str = "both") -> list[tuple[str, str]]:
+    """``(day, label)`` for each control-zone change day on which towns or cities changed hands.
+
+    Derived from the zones alone: a settlement changes hands when the controller of the zone it lies in
+    differs from the day before (its first zone, at the start of the atlas, is not a change).
+    """
+    zones, known, out = atlas.layers["control_zones"], places_by_id(atlas), []
+    towns = {p for p, r in known.items() if r.get("kind") in CAPTURE_KINDS}
+    claims = dict(zip(zones["id"], zones["claim_status"].fillna("confirmed"), strict=True)) \
+        if "claim_status" in zones else {}
+    for day in _change_days([zones]):
+        was = _holders(atlas, visible_mask(zones, shift(day, -1)))
+        now = _holders(atlas, visible_mask(zones, day))
+        moved: dict[tuple[str, str], list[str]] = {}
+        for pid, (controller, zone_id, _) in now.items():
+            old = was.get(pid)
+            if pid in towns and old is not None and old[0] != controller:
+                moved.setdefault((controller, claims.get(zone_id, "confirmed")), []).append(pid)
+        for (controller, claim), pids in sorted(moved.items()):
+            note = "" if claim == "confirmed" else f" ({claim})"
+            out.append((day, f"{_names(known, pids, names, limit=6)}: to "
+                             f"{CONTROLLER_LABELS.get(controller, controller)}{note}"))
+    return out
+
+
+def corridor_status_changes(atlas: Atlas) -> list[tuple[str, str]]:
+    """``(day, label)`` for each day a Lachin corridor route's status changed (e.g. open -> blockaded)."""
+    out = []
+    for day in _change_days([atlas.layers["lachin_corridor"]]):
+        started = _records_on(atlas, "lachin_corridor", "valid_from", day)
+        ended = _records_on(atlas, "lachin_corridor", "valid_to", day)
+        for route in sorted({r["route"] for r in started} & {r["route"] for r in ended}):
+            new = {r["status"] for r in started if r["route"] == route}
+            old = {r["status"] for r in ended if r["route"] == route}
+            if len(new) == 1 and len(old) == 1 and new != old:
+                out.append((day, f"Lachin corridor ({route} route): {old.pop()} → {new.pop()}"))
+    return out
 
 
 # --- what changed -------------------------------------------------------------------------------------------------
@@ -291,74 +329,3 @@ def what_changed(atlas: Atlas, day: str, names: str = "both") -> tuple[str | Non
     since = previous_change(atlas, on)
     return since, on, _memo.get(atlas, ("what_changed", since, on, names),
                                 lambda: changes_between(atlas, since, on, names))
-
-
-# --- chart series -------------------------------------------------------------------------------------------------
-
-
-def area_series(atlas: Atlas) -> pd.DataFrame:
-    """Area held by each side (km², equal-area projection) from each zone change day on.
-
-    Columns ``date``, ``controller``, ``label``, ``km2``; one row per change day and controller, plus a
-    closing row on the atlas's last day, so the series can be drawn as steps. Cached.
-    """
-    return _memo.get(atlas, "area_series", lambda: _area_series(atlas))
-
-
-def _area_series(atlas: Atlas) -> pd.DataFrame:
-    zones = atlas.layers["control_zones"]
-    rows = []
-    if not zones.empty:
-        km2 = area_km2(zones.geometry)
-        controllers = zones["controller"].to_numpy()
-        days = _change_days([zones])
-        last = max(day_range(atlas)[1], days[-1])
-        for day in [*days, last]:
-            mask = visible_mask(zones, day)
-            for controller in sorted(CONTROLLER_LABELS):
-                total = float(km2[mask & (controllers == controller)].sum())
-                rows.append({"date": day, "controller": controller, "label": CONTROLLER_LABELS[controller],
-                             "km2": round(total, 1)})
-    return pd.DataFrame(rows, columns=["date", "controller", "label", "km2"])
-
-
-def area_on(atlas: Atlas, day: str) -> dict[str, float]:
-    """km² held by each controller on ``day``."""
-    series = area_series(atlas)
-    past = series[series["date"] <= day]
-    if past.empty:
-        return {}
-    latest = past[past["date"] == past["date"].max()]
-    return dict(zip(latest["controller"], latest["km2"], strict=True))
-
-
-FAMILY_OF = {t: family for family, (_, _, types) in EVENT_FAMILIES.items() for t in types}
-
-
-def events_per_week(events: pd.DataFrame) -> pd.DataFrame:
-    """Reported events per ISO week (Monday) and event family: columns ``week``, ``family``, ``label``, ``count``.
-
-    Rows of one reported event (same ``group_id``) count once, in the week and family of the group's first row.
-    """
-    columns = ["week", "family", "label", "count"]
-    if events.empty:
-        return pd.DataFrame(columns=columns)
-    events = reported_events(events)
-    days = pd.to_datetime(events["date"])
-    weeks = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.strftime("%Y-%m-%d")
-    family = events["event_type"].map(FAMILY_OF).fillna("other")
-    counts = pd.DataFrame({"week": weeks.to_numpy(), "family": family.to_numpy()}).value_counts().reset_index()
-    counts["label"] = counts["family"].map({k: v[0] for k, v in EVENT_FAMILIES.items()})
-    return counts.sort_values(["week", "family"]).reset_index(drop=True)[columns]
-
-
-def week_of(day: str) -> str:
-    """The Monday of ``day``'s week."""
-    stamp = pd.Timestamp(day)
-    return (stamp - pd.Timedelta(days=stamp.weekday())).strftime("%Y-%m-%d")
-
-
-def events_series(atlas: Atlas, options) -> pd.DataFrame:
-    """``events_per_week`` of the atlas's events under a view's filters (``view.MapOptions``), once per atlas."""
-    key = ("events_series", options.event_types, options.actors, options.claims)
-    return _memo.get(atlas, key, lambda: events_per_week(filter_events(atlas.joined_events, options)))

@@ -154,12 +154,57 @@ def describe_event(atlas: Atlas, row: Mapping, names: str, layer: str = "events"
         title = f"Your data · {title}"
     pairs = facts([
         ("Date", f"{when} (precision: {get('date_precision')})"), ("Claim status", get("claim_status")),
-        ("Summary", get("summary")), ("Location precision", get("geo_precision")), ("Actors", actors),
+        ("Summary", get("summary")), ("Location precision", location_meaning(atlas, row, names)), ("Actors", actors),
         ("Fatalities", deaths), ("Held by at the time", get("controller_label")),
         ("In the Lachin corridor zone", True if get("lachin_corridor") else None), ("Tags", get("tags")),
         *_dataset_facts(get), ("Event id", fid),
     ])
     return Description(layer, fid, title, pairs, atlas.resolve_sources(get("source_ids")), key_facts=4)
+
+
+IMPRECISE = ("district", "region")
+"""Location precisions whose point is a stand-in for an area (the map draws them as one marker per area)."""
+
+
+def location_meaning(atlas: Atlas, row: Mapping, names: str) -> str | None:
+    """What an event's location means, in words: ``settlement: in or near Fuzuli (within about 3 km)``."""
+    precision = clean(row.get("geo_precision"))
+    if precision is None:
+        return None
+    where = event_location(atlas, row, names) or "the place named"
+    if precision in IMPRECISE:
+        place = places_by_id(atlas).get(clean(row.get("place_id")) or "")
+        point = f"{place_name(place, names)}'s coordinates" if place is not None else "its coordinates"
+        return (f"{precision}: somewhere in {where}; the map marks the area at {point}, not the place it "
+                "happened")
+    if precision == "settlement":
+        return f"settlement: in or near {where} (within about 3 km)"
+    return precision
+
+
+def area_description(atlas: Atlas, rows: list[Mapping], names: str) -> Description:
+    """One marker for the district- or region-level events placed at one point (title, facts; no sources:
+    each event keeps its own)."""
+    first = rows[0]
+    precision = clean(first.get("geo_precision")) or "region"
+    locations = list(dict.fromkeys(event_location(atlas, r, names) for r in rows))
+    place = places_by_id(atlas).get(clean(first.get("place_id")) or "")
+    point = place_name(place, names) if place is not None else f"{first.get('lat')}, {first.get('lon')}"
+    where = locations[0] if len(locations) == 1 else (
+        f"the {place.get('district')} area" if precision == "district" and place is not None
+        and clean(place.get("district")) else f"the region around {point}")
+    n = len(rows)
+    days = sorted(str(r.get("date")) for r in rows)
+    title = f"{n} {'event' if n == 1 else 'events'} somewhere in {where} ({precision}-level)"
+    pairs = facts([
+        ("Where", f"Each event happened somewhere in the {precision} its location names; the marker sits at "
+                  f"{point} only to stand for that area."),
+        ("Locations", "; ".join(locations[:8]) + (f" and {len(locations) - 8} more" if len(locations) > 8 else "")),
+        ("Dates", days[0] if days[0] == days[-1] else f"{days[0]} to {days[-1]}"),
+        ("Sources", "each event's own: choose an event"),
+    ])
+    fid = "+".join(str(r.get("event_id")) for r in rows)
+    return Description("areas", fid, title, pairs, [], key_facts=4)
 
 
 def describe_user_event(atlas: Atlas, row: Mapping, names: str) -> Description:
@@ -249,3 +294,38 @@ def describer(layer: str, title: Callable[[Mapping], str], fields: tuple[tuple[s
         return _layer_description(atlas, layer, row, title(row), pairs)
 
     return describe
+
+
+def peacekeeping_record(atlas: Atlas, feature_id: str) -> dict | None:
+    """The Russian peacekeeping zone drawn for a date, as one record: the union of the zones ``a+b+...``.
+
+    Valid while all of them are; its sources are theirs (the stages' sources ride on the zones).
+    """
+    zones = atlas.layers.get("control_zones")
+    ids = [i for i in str(feature_id).split("+") if i]
+    if zones is None or not ids:
+        return None
+    rows = zones[zones["id"].isin(ids)].drop(columns=["geometry"]).to_dict("records")
+    if len(rows) != len(set(ids)) or not all(r.get("peacekeeping_zone") for r in rows):
+        return None
+    ends = [r["valid_to"] for r in rows if clean(r.get("valid_to"))]
+    sources: dict[str, None] = {}
+    for r in rows:
+        sources.update((s, None) for s in source_list(r.get("source_ids")))
+    return {"id": "+".join(ids), "zone_ids": ids, "valid_from": max(r["valid_from"] for r in rows),
+            "valid_to": min(ends) if ends else None, "source_ids": list(sources),
+            "peacekeeping_stage": ", ".join(dict.fromkeys(str(r["peacekeeping_stage"]) for r in rows
+                                                          if clean(r.get("peacekeeping_stage")))),
+            "peacekeeping_note": next((r["peacekeeping_note"] for r in rows if clean(r.get("peacekeeping_note"))),
+                                      None)}
+
+
+def describe_peacekeeping(atlas: Atlas, row: Mapping, names: str) -> Description:
+    get = row.get
+    ids = list(get("zone_ids") or [])
+    area = sum(feature_km2(atlas, "control_zones", i) or 0.0 for i in ids)
+    return _layer_description(atlas, "peacekeeping", row, "Russian peacekeeping zone", [
+        ("Stage", get("peacekeeping_stage")), ("Valid", period(get("valid_from"), clean(get("valid_to")))),
+        ("Note", get("peacekeeping_note")), ("Area", f"{area:,.0f} km²" if area else None),
+        ("Outline of", ", ".join(ids)),
+    ])

@@ -22,7 +22,7 @@ from .query import State, state_on
 from .registry import data_layers as _data_layers
 from .render import DEFAULT_PICTURE, GIF_PICTURE, TITLE, Picture, render_png, state_sources
 from .snapshot import events_csv, safe_cell, state_geojson
-from .view import MapOptions, filter_events
+from .view import SOURCINGS, MapOptions, filter_events
 
 DEFAULT_APP_URL = "http://localhost:8501/"
 
@@ -145,6 +145,7 @@ def export_zip(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL,
         f"- event types: {', '.join(view.event_types) if view.event_types is not None else 'all'}",
         f"- claim statuses: {', '.join(view.claims) if view.claims is not None else 'all'}",
         f"- actors: {', '.join(view.actors) if view.actors is not None else 'all'}",
+        f"- sources: {SOURCINGS.get(view.sourcing, 'all events').lower()}",
         f"- dataset version: {version(atlas, view, user)}",
         f"- permalink: {permalink(view, app_url)}",
         *[f"- events file: {f}: the permalink cannot bring it; open the app and load this file to see its events"

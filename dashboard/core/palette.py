@@ -80,17 +80,26 @@ def user_event_style(props: Mapping) -> dict:
 
 
 def halo_style(props: Mapping) -> dict:
-    """The uncertainty circle around an approximately placed event (radius in metres)."""
-    colour = event_colour(props.get("event_type"))
+    """The uncertainty ring around an approximately placed event or area marker (radius in metres).
+
+    A ring, not a disc: one per place and precision, unfilled, so the halos of many events placed at one
+    town never pile up into a dark disc over it.
+    """
+    colour = event_colour(props.get("event_type")) if props.get("event_type") else OUTLINE_COLOUR
     return {"radius": HALO_METRES.get(props.get("geo_precision"), 0), "color": colour, "weight": 1,
-            "opacity": 0.6, "dashArray": "2 4", "fill": True, "fillColor": colour, "fillOpacity": 0.04,
-            "interactive": False}
+            "opacity": 0.7, "dashArray": "2 4", "fill": False, "interactive": False}
+
+
+def area_style(count: int, precision: str) -> dict:
+    """The marker of the district- or region-level events placed at one point: a dashed ring with their number."""
+    return {"label": str(count), "className": f"event-area event-area-{precision}", "iconSize": [24, 24],
+            "iconAnchor": [12, 12], "zIndexOffset": 500}  # over the place labels, whose text starts at the point
 
 
 def peacekeeping_style(thin: bool) -> dict:
     """The peacekeeping zone's outline: thinner and dotted while its posts close (drawdown, withdrawal)."""
     return {"color": PEACEKEEPING_COLOUR, "weight": 2 if thin else 3, "dashArray": "2 6" if thin else "8 6",
-            "opacity": 0.8 if thin else 0.95, "fill": False, "interactive": False}
+            "opacity": 0.8 if thin else 0.95, "fill": False}
 
 
 # --- the legend as data ------------------------------------------------------------------------------------------
@@ -147,7 +156,8 @@ def legend(view_layers: tuple[str, ...] | None = None) -> dict[str, list[LegendR
             LegendRow("dot", "confirmed (filled)", "#888888", "#222222"),
             LegendRow("dot", "claimed (hollow)", "#888888", "#888888", hollow=True),
             LegendRow("dot", "disputed (hollow, dashed)", "#888888", "#888888", "3 3", hollow=True),
-            LegendRow("halo", "halo: approximate place", "#888888", "#888888", "2 4",
+            LegendRow("halo", "halo: approximate place; a dashed circle with a number: that many events "
+                              "somewhere in a district or region", "#888888", "#888888", "2 4",
                       hint="settlement 3 km, district 12 km, region 30 km"),
         ]
     rows = {"control": control, "corridor": corridor, "points": points, "events": events}

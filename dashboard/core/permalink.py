@@ -5,10 +5,10 @@ repeated parameter); ``decode`` reads such a dict, keeps what is valid and retur
 ignored, so a damaged link still opens on as much of its view as it can.
 
 Parameters: ``date`` (YYYY-MM-DD), ``layers`` (comma list of view.LAYER_KEYS, or ``none``), ``types``
-and ``claims`` (comma lists), ``actor`` (repeated), ``names`` (both|az|hy), ``window`` (``all``,
-``last-N`` or ``since-YYYY-MM-DD``), ``basemap``, ``view`` (``lat,lon,zoom``), ``sel`` (``layer:id``
-of the feature whose sources the side panel shows) and ``compare`` (``A..B``: compare mode, two dates in the
-atlas's range, either order).
+and ``claims`` (comma lists), ``actor`` (repeated), ``sources`` (a key of view.SOURCINGS), ``names``
+(both|az|hy), ``window`` (``all``, ``last-N`` or ``since-YYYY-MM-DD``), ``basemap``, ``view``
+(``lat,lon,zoom``), ``sel`` (``layer:id`` of the feature whose sources the side panel shows) and ``compare``
+(``A..B``: compare mode, two dates in the atlas's range, either order).
 """
 
 from __future__ import annotations
@@ -19,7 +19,16 @@ from dataclasses import dataclass, replace
 
 from . import registry, tables
 from .timemodel import EventWindow
-from .view import BASEMAPS, DEFAULT_BASEMAP, DEFAULT_LAYERS, DEFAULT_NAMES, LAYER_KEYS, NAME_MODES, MapOptions
+from .view import (
+    BASEMAPS,
+    DEFAULT_BASEMAP,
+    DEFAULT_LAYERS,
+    DEFAULT_NAMES,
+    LAYER_KEYS,
+    NAME_MODES,
+    SOURCINGS,
+    MapOptions,
+)
 from .vocab import CLAIM_STATUSES, EVENT_TYPES
 
 DEFAULT_WINDOW = "last-30"
@@ -28,7 +37,8 @@ def selectable() -> tuple[str, ...]:
     """Layers whose features a link may select (every layer but the uploaded one, which a link cannot carry)."""
     return tuple(k for k in registry.LAYERS if k != "user_events")
 IGNORED_PARAMS = frozenset({"embed", "embed_options"})  # Streamlit's own
-PARAMS = ("date", "layers", "types", "actor", "claims", "names", "window", "basemap", "view", "sel", "compare")
+PARAMS = ("date", "layers", "types", "actor", "claims", "names", "window", "basemap", "view", "sel", "compare",
+          "sources")
 _WINDOW_RE = re.compile(r"^(all|last-(\d{1,5})|since-(\d{4}-\d{2}-\d{2}))$")
 _SEL_RE = re.compile(r"^([a-z_]+):(\S{1,200})$")
 
@@ -48,10 +58,11 @@ class ViewState:
     view: tuple[float, float, int] | None = None
     selected: str | None = None
     compare: tuple[str, str] | None = None  # (A, B): compare mode
+    sourcing: str | None = None  # view.SOURCINGS key: the source filter
 
     @property
     def options(self) -> MapOptions:
-        return MapOptions(self.layers, self.names, self.event_types, self.actors, self.claims)
+        return MapOptions(self.layers, self.names, self.event_types, self.actors, self.claims, self.sourcing)
 
     @property
     def event_window(self) -> EventWindow:
@@ -103,6 +114,8 @@ def encode(state: ViewState, defaults: ViewState | None = None) -> dict[str, str
         out["sel"] = state.selected
     if state.compare:
         out["compare"] = "..".join(state.compare)
+    if state.sourcing:
+        out["sources"] = state.sourcing
     return out
 
 
@@ -158,6 +171,10 @@ class _Bounds:
     def outside(self, day: str) -> bool:
         return not self.first_day <= day <= self.last_day
 
+    def clamp(self, day: str) -> str:
+        """``day`` moved to the nearest end of the atlas's range when it lies outside."""
+        return min(max(day, self.first_day), self.last_day)
+
     @property
     def range_text(self) -> str:
         return f"({self.first_day} to {self.last_day})"
@@ -167,8 +184,9 @@ def _decode_date(text: str, b: _Bounds) -> tuple[dict, str | None]:
     day = _date(text)
     if day is None:
         return {}, f"date: {text!r} is not a date (YYYY-MM-DD); showing {b.defaults.day}"
-    if b.outside(day):
-        return {}, f"date: {day} is outside the atlas {b.range_text}; showing {b.defaults.day}"
+    near = b.clamp(day)
+    if near != day:
+        return {"day": near}, f"date: {day} is outside the atlas {b.range_text}; showing {near}, the nearest end"
     return {"day": day}, None
 
 
@@ -178,7 +196,9 @@ def _decode_window(text: str, b: _Bounds) -> tuple[dict, str | None]:
     if not m or (m.group(2) and not 1 <= int(m.group(2)) <= MAX_WINDOW_DAYS) or (m.group(3) and since is None):
         return {}, f"window: {text!r} is not 'all', 'last-N' (N days) or 'since-YYYY-MM-DD'"
     if since is not None and b.outside(since):
-        return {}, f"window: {since} is outside the atlas {b.range_text}"
+        near = b.clamp(since)
+        return ({"window": f"since-{near}"},
+                f"window: {since} is outside the atlas {b.range_text}; showing events since {near}, the nearest end")
     return {"window": text}, None
 
 
@@ -199,21 +219,24 @@ def _decode_compare(text: str, b: _Bounds) -> tuple[dict, str | None]:
     days = [_date(p.strip()) for p in parts] if len(parts) == 2 else [None]
     if None in days:
         return {}, f"compare: {text!r} is not 'YYYY-MM-DD..YYYY-MM-DD'"
-    if any(b.outside(d) for d in days):
-        return {}, f"compare: {text!r} is outside the atlas {b.range_text}"
+    near = (b.clamp(days[0]), b.clamp(days[1]))
+    if near != tuple(days):
+        return {"compare": near}, (f"compare: {text!r} is outside the atlas {b.range_text}; "
+                                   f"comparing {near[0]} and {near[1]}, the nearest ends")
     return {"compare": (days[0], days[1])}, None
 
 
-def _one_of(field: str, allowed) -> object:
+def _one_of(field: str, allowed, param: str | None = None) -> object:
     def decode_choice(text: str, b: _Bounds) -> tuple[dict, str | None]:
         if text in allowed:
             return {field: text}, None
-        return {}, f"{field}: {text!r} is not one of {', '.join(allowed)}"
+        return {}, f"{param or field}: {text!r} is not one of {', '.join(allowed)}"
 
     return decode_choice
 
 
 SINGLE_VALUED = {"date": _decode_date, "names": _one_of("names", NAME_MODES), "basemap": _one_of("basemap", BASEMAPS),
+                 "sources": _one_of("sourcing", SOURCINGS, "sources"),
                  "window": _decode_window, "view": _decode_view, "sel": _decode_selection, "compare": _decode_compare}
 """Parameters with one value (the last one given wins) and how each is checked."""
 LISTS = {"layers": ("layers", LAYER_KEYS), "types": ("event_types", EVENT_TYPES), "claims": ("claims", CLAIM_STATUSES)}
@@ -258,6 +281,7 @@ def decode(
         if notice:
             notices.append(notice)
     return replace(defaults, **changes), notices
+
 
 
 def _view(text: str) -> tuple[float, float, int] | None:

@@ -11,10 +11,12 @@ import pandas as pd
 import shapely
 
 from . import registry
+from .describe import clean, source_list
 from .geodesy import distance_km
 from .memo import AtlasMemo
-from .timemodel import EventWindow, change_days, overlap_mask, visible_mask
-from .vocab import CONTROLLER_LABELS
+from .timemodel import EventWindow, change_days, is_visible, overlap_mask, visible_mask
+from .view import LAYER_TITLES, MapOptions, filter_events, window_text
+from .vocab import CONTROLLER_LABELS, PARTY_SOURCE_KINDS
 
 if TYPE_CHECKING:
     from .atlas import Atlas
@@ -47,6 +49,38 @@ def state_on(atlas: Atlas, day: str, window: EventWindow | None = None) -> State
             layers[k] = _visible(atlas, k, day)
     events = atlas.joined_events.iloc[atlas.event_index.window(first, last)]
     return State(day, layers, events, (first, last))
+
+
+def not_shown(layer: str, record: dict, day: str, window: EventWindow | None = None,
+              options: MapOptions | None = None) -> str | None:
+    """Why the map on ``day`` does not show a feature (the side panel says so), or None when it does.
+
+    The same rules as ``state_on`` and ``map.layers.date_view``: windowed layers (incidents, events) follow
+    the event window, other layers the one time rule; switched-off layers and event filters hide features.
+    """
+    spec = registry.get(layer)
+    on = set((options or MapOptions()).layers)
+    toggle = spec.view_key or ("peacekeeping" if layer == "peacekeeping" else None)
+    if options is not None and toggle and toggle not in on:
+        return f"Not on the map: its layer ({LAYER_TITLES.get(toggle, toggle)}) is switched off."
+    first, last = (window or EventWindow()).bounds(day)
+    if layer in ("events", "user_events"):
+        end = clean(record.get("date_end")) or record["date"]
+        if not (record["date"] <= last and first <= end):
+            return f"Not on the map: outside the event window ({window_text((first, last))})."
+        if options is not None and filter_events(pd.DataFrame([record]), options).empty:
+            return "Not on the map: hidden by the event filters."
+        return None
+    if "valid_from" not in record:
+        return None
+    valid_to = clean(record.get("valid_to"))
+    if spec.windowed:  # shown over the event window, like state_on
+        if not (record["valid_from"] <= last and (valid_to is None or first < valid_to)):
+            return f"Not on the map: outside the event window ({window_text((first, last))})."
+        return None
+    if not is_visible(record["valid_from"], valid_to, day):
+        return "Not on the map on this date."
+    return None
 
 
 def _visible(atlas: Atlas, layer: str, day: str) -> gpd.GeoDataFrame:
@@ -137,7 +171,18 @@ def join_events(atlas: Atlas, events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         values = joined[col].to_numpy()
         frame[col] = pd.Series(values, index=frame.index, dtype=values.dtype)
     frame["controller_label"] = frame["controller"].map(CONTROLLER_LABELS)
+    frame["party_only"] = party_only(atlas.sources, frame["source_ids"])
     return frame
+
+
+def party_only(sources: dict[str, dict], source_ids: pd.Series) -> np.ndarray:
+    """For each row's sources: whether every one is a party's official statement or a party's media.
+
+    A row with no source, or with any source of another or unknown kind, is not party-only.
+    """
+    party = {sid for sid, s in sources.items() if s.get("source_kind") in PARTY_SOURCE_KINDS}
+    return np.array([bool(ids) and all(i in party for i in ids) for ids in source_ids.map(source_list)],
+                    dtype=bool)
 
 
 def joined_events(atlas: Atlas) -> gpd.GeoDataFrame:

@@ -134,6 +134,8 @@ register(LayerDef("events", "Events", describe=d.describe_event, style=palette.e
 register(LayerDef("user_events", "Your events", describe=d.describe_user_event, style=palette.user_event_style,
                   style_props=("event_type", "claim_status", "geo_precision"), id_column="event_id", windowed=True,
                   geojson=False))
+register(LayerDef("peacekeeping", "Russian peacekeeping zone", describe=d.describe_peacekeeping, geojson=False,
+                  legend="control"))  # drawn from the control zones (DERIVED_VIEWS); no toggle of its own here
 register(LayerDef("places", "Place names", describe=d.describe_place, style=_place_style, style_props=("kind",),
                   marker="div", id_column="place_id", geojson=False, view_key="places"))
 
@@ -199,6 +201,8 @@ def find_feature(atlas: Atlas, layer: str, feature_id: str) -> dict | None:
         frame = atlas.joined_events
     elif spec.key == "places":
         frame = atlas.places
+    elif spec.key == "peacekeeping":
+        return d.peacekeeping_record(atlas, feature_id)
     elif spec.key in atlas.layers:
         frame = atlas.layers[spec.key]
     else:
@@ -221,14 +225,14 @@ def parse_ref(popup_text: str | None) -> tuple[str, str] | None:
     return found[-1] if found else None
 
 
-def popup_data(desc: d.Description) -> dict:
-    """What a popup shows, as data: title, key facts, up to MAX_POPUP_SOURCES sources.
+def popup_data(desc: d.Description, limit: int | None = MAX_POPUP_SOURCES) -> dict:
+    """What a popup shows, as data: title, key facts, up to ``limit`` sources (None: every source).
 
     The browser builds the popup from it with text nodes: no text is parsed as HTML, and only http(s) URLs
     become links. The popup ends with the feature's reference (``layer:feature-id``), which ``parse_ref``
     reads back from a click.
     """
-    shown = desc.sources[:MAX_POPUP_SOURCES]
+    shown = desc.sources if limit is None else desc.sources[:limit]
     return {
         "t": desc.title,
         "f": [list(kv) for kv in desc.facts[: desc.key_facts]],

@@ -44,10 +44,23 @@ class MapOptions:
     event_types: tuple[str, ...] | None = None
     actors: tuple[str, ...] | None = None
     claims: tuple[str, ...] | None = None
+    sourcing: str | None = None  # a key of SOURCINGS
+
+
+SOURCINGS = {
+    "independent": "Hide claims resting only on a party's own sources",
+    "party": "Only claims resting only on a party's own sources",
+}
+"""The source filter: events whose every source is a party's official statement or a party's media (the
+parties: Azerbaijan, Armenia, the Nagorno-Karabakh authorities; ``vocab.PARTY_SOURCE_KINDS``), hidden or alone.
+None: every event."""
 
 
 def filter_events(events: pd.DataFrame, options: MapOptions) -> pd.DataFrame:
-    """Events matching the type, actor and claim-status filters (None = no filter)."""
+    """Events matching the type, actor, claim-status and source filters (None = no filter).
+
+    The source filter reads ``party_only`` (``query.join_events``); events without it rest on no party source.
+    """
     mask = np.ones(len(events), dtype=bool)
     if options.event_types is not None:
         mask &= events["event_type"].isin(options.event_types).to_numpy()
@@ -55,6 +68,9 @@ def filter_events(events: pd.DataFrame, options: MapOptions) -> pd.DataFrame:
         mask &= events["claim_status"].isin(options.claims).to_numpy()
     if options.actors is not None:
         mask &= (events["actor1"].isin(options.actors) | events["actor2"].isin(options.actors)).to_numpy()
+    if options.sourcing in SOURCINGS:
+        party = events["party_only"].to_numpy(bool) if "party_only" in events else np.zeros(len(events), bool)
+        mask &= ~party if options.sourcing == "independent" else party
     return events[mask]
 
 
@@ -86,6 +102,23 @@ def stack_posts(posts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     first["stack"] = grouped.size().to_numpy()
     first["count"] = first["stack"]  # shown in the popup and the side panel
     return first
+
+
+def chosen(values, universe) -> tuple[str, ...] | None:
+    """A filter's choice as ``MapOptions`` holds it: None ("all") when nothing or everything is chosen.
+
+    Choosing every actor is no filter: it must not write one link parameter per actor.
+    """
+    values = tuple(values or ())
+    if not values or set(universe) <= set(values):
+        return None
+    return values
+
+
+def window_text(window: tuple[str, str]) -> str:
+    """The event window for a caption: ``2020-10-12 to 2020-11-10``, or ``up to 2020-11-10`` when unbounded."""
+    first, last = window
+    return f"up to {last}" if first <= "0001-01-01" else f"{first} to {last}"
 
 
 def date_text(day: str) -> str:

@@ -26,6 +26,12 @@ DEFAULT_BOUNDS = ((38.75, 45.35), (40.65, 47.85))
 """South-west and north-east corners of the default view when the atlas has no geometry."""
 ATTRIBUTION = ("Karabakh Conflict Atlas: every feature cites its sources (click it). Zone boundaries are "
                "approximations. Borders: Natural Earth.")
+UNDER_TILES = ("atlasLand", 150)
+OVER_TILES = ("atlasBorders", 450)
+"""Leaflet panes (name, z-index) for the vector land under tiles (tilePane: 200) and the borders over them and
+over the date layers (overlayPane: 400), under markers (600) and popups."""
+TILES_FAILED = ("Map tiles could not load (offline, or refused by the provider): the atlas's own land and "
+                "borders are shown instead.")
 _memo = AtlasMemo()
 
 
@@ -45,7 +51,7 @@ def _static_layer(atlas: Atlas, name: str, style: dict, boundary: bool, simplify
                           "geometry": geometry(geom.boundary if boundary else geom, simplify, decimals)})
         return feats
 
-    return _memo.get(atlas, ("static_layer", name), build)
+    return _memo.get(atlas, ("static_layer", name, boundary), build)
 
 
 def mapped_area(atlas: Atlas) -> list[dict]:
@@ -59,6 +65,12 @@ def countries(atlas: Atlas) -> list[dict]:
     return _static_layer(atlas, "countries", {"color": "#8a8a8a", "weight": 1, "opacity": 1,
                                               "fillColor": "#f6f5f0", "fillOpacity": 1}, boundary=False,
                          simplify=0.005, decimals=3)
+
+
+def borders(atlas: Atlas) -> list[dict]:
+    """The international borders alone (``geodata/countries.geojson``'s outlines), drawn over tiles; [] if absent."""
+    return _static_layer(atlas, "countries", {"color": "#6f6f6f", "weight": 1.2, "opacity": 0.9, "fill": False},
+                         boundary=True, simplify=0.005, decimals=3)
 
 
 def default_bounds(atlas: Atlas) -> list[list[float]]:
@@ -100,6 +112,11 @@ def base_map(atlas: Atlas, basemap: str = DEFAULT_BASEMAP, asset_prefix: str = "
         with warnings.catch_warnings():  # xyzservices warns on every use that CARTO may want an API key
             warnings.simplefilter("ignore", UserWarning)
             folium.TileLayer(provider, name=BASEMAPS[basemap], max_zoom=17).add_to(fmap)
+        # Tiles are pictures the browser may fail to fetch (offline, refused): the vector land lies under them,
+        # the borders over them, and the map says when tiles cannot load.
+        _background(fmap, atlas, countries(atlas), pane=UNDER_TILES)
+        _background(fmap, atlas, borders(atlas), pane=OVER_TILES)
+        AtlasScript("atlas.watchTiles", js_json({"text": TILES_FAILED})).add_to(fmap)
     else:  # the bundled vector basemap: land and borders
         _background(fmap, atlas, countries(atlas))
     _background(fmap, atlas, mapped_area(atlas))
@@ -108,9 +125,10 @@ def base_map(atlas: Atlas, basemap: str = DEFAULT_BASEMAP, asset_prefix: str = "
     return fmap
 
 
-def _background(fmap: folium.Map, atlas: Atlas, feats: list[dict]) -> None:
+def _background(fmap: folium.Map, atlas: Atlas, feats: list[dict], pane: tuple[str, int] | None = None) -> None:
     if feats:
-        spec = '{"popup":false,"interactive":false,"features":' + features_json(atlas, feats) + "}"
+        where = f'"pane":{js_json(pane[0])},"zIndex":{int(pane[1])},' if pane else ""
+        spec = '{"popup":false,"interactive":false,' + where + '"features":' + features_json(atlas, feats) + "}"
         AtlasScript("atlas.background", spec).add_to(fmap)
 
 

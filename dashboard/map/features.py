@@ -38,7 +38,7 @@ def geometry(geom, simplify: float = 0.0, decimals: int | None = None) -> dict:
     return json.loads(json.dumps(mapping(geom)))
 
 
-def _feature(atlas: Atlas, layer: str, row: Mapping, geom, names: str) -> dict:
+def _feature(atlas: Atlas, layer: str, row: Mapping, geom, names: str, all_sources: bool = False) -> dict:
     spec = registry.get(layer)
     desc = registry.describe(atlas, layer, row, names)
     props = {p: clean(row.get(p)) for p in spec.style_props}
@@ -47,22 +47,26 @@ def _feature(atlas: Atlas, layer: str, row: Mapping, geom, names: str) -> dict:
     props["_s"] = spec.style(props)
     if layer == "control_zones" and (props.get("claim_status") or "confirmed") != "confirmed":
         props["_h"] = props.get("controller") or "?"  # hatch colour key (atlas.js: atlas.each)
-    props["_p"] = registry.popup_data(desc)
+    props["_p"] = registry.popup_data(desc, None if all_sources else registry.MAX_POPUP_SOURCES)
     return {"type": "Feature", "id": desc.ref, "properties": props, "geometry": geometry(geom, SIMPLIFY_DEGREES)}
 
 
-def features(atlas: Atlas, layer: str, frame: gpd.GeoDataFrame, names: str) -> list[dict]:
-    """The map features of the rows of ``frame`` (a slice of a layer, the events or the places)."""
+def features(atlas: Atlas, layer: str, frame: gpd.GeoDataFrame, names: str, all_sources: bool = False) -> list[dict]:
+    """The map features of the rows of ``frame`` (a slice of a layer, the events or the places).
+
+    Popups list up to ``registry.MAX_POPUP_SOURCES`` sources (the app's side panel has the rest), or with
+    ``all_sources`` every one (a page with no side panel: the HTML export).
+    """
     if frame.empty:
         return []
-    cache = _memo.table(atlas, ("features", layer, names))
+    cache = _memo.table(atlas, ("features", layer, names, all_sources))
     ids = frame[registry.get(layer).id_column].astype(str).tolist()
     missing = [i for i, fid in enumerate(ids) if fid not in cache]
     if missing:  # only rows never drawn before are turned into records
         part = frame.iloc[missing]
         records = part.drop(columns=["geometry"]).to_dict("records")
         for fid, record, geom in zip((ids[i] for i in missing), records, part.geometry.values, strict=True):
-            cache[fid] = _feature(atlas, layer, record, geom, names)
+            cache[fid] = _feature(atlas, layer, record, geom, names, all_sources)
     return [cache[fid] for fid in ids]
 
 

@@ -15,8 +15,9 @@ import shapely
 
 from ..core import registry
 from ..core.atlas import Atlas
+from ..core.describe import IMPRECISE, area_description
 from ..core.memo import AtlasMemo
-from ..core.palette import EVENT_FAMILIES, HALO_METRES, halo_style, peacekeeping_style
+from ..core.palette import EVENT_FAMILIES, HALO_METRES, area_style, halo_style, peacekeeping_style
 from ..core.query import State
 from ..core.view import MapOptions, date_text, filter_events, peacekeeping_zones, stack_posts, winding_down
 from .features import SIMPLIFY_DEGREES, features, features_json, geometry, js_json
@@ -61,9 +62,9 @@ class DateView:
         return head[:-1] + ',"layers":[' + ",".join(layer.to_json() for layer in self.layers) + "]}"
 
 
-def _layer(owner, atlas_or_upload, key: str, frame, names: str, **kwargs) -> LayerData:
+def _layer(owner, atlas_or_upload, key: str, frame, names: str, all_sources: bool = False, **kwargs) -> LayerData:
     spec = registry.get(key)
-    feats = features(atlas_or_upload, key, frame, names)
+    feats = features(atlas_or_upload, key, frame, names, all_sources)
     return LayerData(key, features_json(owner, feats), kind=spec.marker, **kwargs)
 
 
@@ -76,8 +77,9 @@ def peacekeeping_outline(atlas: Atlas, zones) -> dict | None:
 
     def build() -> dict:
         union = shapely.union_all(pk.geometry.values)
-        return {"type": "Feature", "id": "peacekeeping:" + "+".join(ids),
-                "properties": {"_s": peacekeeping_style(winding_down(pk))},
+        desc = registry.describe(atlas, "peacekeeping", registry.find_feature(atlas, "peacekeeping", "+".join(ids)))
+        return {"type": "Feature", "id": desc.ref,
+                "properties": {"_s": peacekeeping_style(winding_down(pk)), "_p": registry.popup_data(desc)},
                 "geometry": geometry(union.boundary, SIMPLIFY_DEGREES)}
 
     return _memo.get(atlas, ("peacekeeping_outline", ids), build)
@@ -86,8 +88,12 @@ def peacekeeping_outline(atlas: Atlas, zones) -> dict | None:
 DEFAULT_OPTIONS = MapOptions()
 
 
-def date_view(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS, user=None) -> DateView:
-    """The layers drawn for ``state.day`` (``user``: an upload, ``core.user_events.UserEvents``)."""
+def date_view(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS, user=None,
+              all_sources: bool = False) -> DateView:
+    """The layers drawn for ``state.day`` (``user``: an upload, ``core.user_events.UserEvents``).
+
+    ``all_sources``: popups list every source (for a page without the app's side panel).
+    """
     names, on = options.names, set(options.layers)
     view = DateView(state.day, names, "places" in on)
     for spec in registry.geojson_layers():
@@ -100,29 +106,33 @@ def date_view(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS,
             frame = frame.iloc[np.argsort((frame["kind"] == "route").to_numpy(), kind="stable")]
         if spec.key == "peacekeeper_posts":
             frame = _memo.get(atlas, ("stacked_posts", id(frame)), lambda f=frame: (f, stack_posts(f)))[1]
-        view.layers.append(_layer(atlas, atlas, spec.key, frame, names))
+        view.layers.append(_layer(atlas, atlas, spec.key, frame, names, all_sources))
         if spec.key == "control_zones" and "peacekeeping" in on:
             _add_peacekeeping(atlas, view, state)
     if "events" in on:
-        view.layers += event_layers(atlas, atlas, "events", filter_events(state.events, options), names)
+        view.layers += event_layers(atlas, atlas, "events", filter_events(state.events, options), names,
+                                    all_sources)
         if user is not None:
             first, last = state.window
             events = filter_events(user.between(first, last), options)
-            view.layers += event_layers(user, user, "user_events", events, names)
+            view.layers += event_layers(user, user, "user_events", events, names, all_sources)
     return view
 
 
 def _add_peacekeeping(atlas: Atlas, view: DateView, state: State) -> None:
     outline = peacekeeping_outline(atlas, state.layers["control_zones"])
     if outline:
-        view.layers.append(LayerData("peacekeeping", features_json(atlas, [outline]), popup=False,
-                                     interactive=False))
+        view.layers.append(LayerData("peacekeeping", features_json(atlas, [outline])))
 
 
-def event_layers(owner, source, layer: str, events: pd.DataFrame, names: str) -> list[LayerData]:
-    """Events as markers (with uncertainty halos), or as counted cells above ``MAX_EVENT_MARKERS``.
+def event_layers(owner, source, layer: str, events: pd.DataFrame, names: str,
+                 all_sources: bool = False) -> list[LayerData]:
+    """Events as markers (with uncertainty rings), or as counted cells above ``MAX_EVENT_MARKERS``.
 
     ``layer`` is ``events`` or ``user_events``; the uploaded layer keeps its black ring when aggregated too.
+    The atlas's district- and region-level events are drawn as one marker per point and precision (``areas``)
+    that says how many events happened somewhere in that area and lists them: never as a pile of markers
+    on the town whose coordinates stand in for the area.
     """
     if len(events) > MAX_EVENT_MARKERS:
         cells = aggregate_events(events)
@@ -131,21 +141,59 @@ def event_layers(owner, source, layer: str, events: pd.DataFrame, names: str) ->
                 cell["properties"]["_s"].update(color="#000000", weight=3)
                 cell["id"] = "user_" + cell["id"]
         return [LayerData(layer, js_json(cells))]
-    data = features(source, layer, events, names)
-    out = [LayerData(layer, features_json(owner, data))]
-    if layer == "events":
-        halos = [_halo(owner, f) for f in data if HALO_METRES.get(f["properties"].get("geo_precision"), 0)]
-        out.insert(0, LayerData("halos", features_json(owner, halos), kind="circle", popup=False,
-                                interactive=False))
+    if layer != "events":
+        return [LayerData(layer, features_json(owner, features(source, layer, events, names, all_sources)))]
+    imprecise = events["geo_precision"].isin(IMPRECISE).to_numpy()
+    data = features(source, layer, events[~imprecise], names, all_sources)
+    areas = area_features(source, events[imprecise], names, all_sources)
+    out = [LayerData("halos", features_json(owner, halos(owner, data + areas)), kind="circle", popup=False,
+                     interactive=False), LayerData(layer, features_json(owner, data))]
+    if areas:
+        out.append(LayerData("areas", features_json(owner, areas), kind="div"))
     return out
 
 
-def _halo(owner, event_feature: dict) -> dict:
-    def build() -> dict:
-        return {"type": "Feature", "id": event_feature["id"], "geometry": event_feature["geometry"],
-                "properties": {"_s": halo_style(event_feature["properties"])}}
+def area_features(atlas: Atlas, events: pd.DataFrame, names: str, all_sources: bool = False) -> list[dict]:
+    """One marker per point and precision for imprecise events: their number, the area, and each event."""
+    if events.empty:
+        return []
+    feats = features(atlas, "events", events, names, all_sources)
+    keys = list(zip(events["lon"].round(4), events["lat"].round(4), events["geo_precision"], strict=True))
+    groups: dict[tuple, list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
+    records = None
+    out = []
+    for (lon, lat, precision), members in groups.items():
+        ids = tuple(feats[i]["id"] for i in members)
 
-    return _memo.get(owner, ("halo", event_feature["id"]), build)
+        def build(members=members, lon=lon, lat=lat, precision=precision) -> dict:
+            nonlocal records
+            if records is None:
+                records = events.drop(columns=["geometry"]).to_dict("records")
+            desc = area_description(atlas, [records[i] for i in members], names)
+            items = [{"id": feats[i]["id"], "properties": {"_p": feats[i]["properties"]["_p"]}} for i in members]
+            return {"type": "Feature", "id": desc.ref, "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                    "properties": {"geo_precision": precision, "_s": area_style(len(members), precision),
+                                   "_p": registry.popup_data(desc), "_items": items}}
+
+        out.append(_memo.get(atlas, ("area", ids, names, all_sources), build))
+    return out
+
+
+def halos(owner, feats: list[dict]) -> list[dict]:
+    """One uncertainty ring per point and precision (however many events share them)."""
+    out: dict[tuple, dict] = {}
+    for f in feats:
+        props = f["properties"]
+        if not HALO_METRES.get(props.get("geo_precision"), 0):
+            continue
+        key = (*f["geometry"]["coordinates"], props.get("geo_precision"))
+        if key not in out:
+            out[key] = _memo.get(owner, ("halo", key, props.get("event_type")), lambda f=f, key=key: {
+                "type": "Feature", "id": "halo:{},{},{}".format(*key), "geometry": f["geometry"],
+                "properties": {"_s": halo_style(f["properties"])}})
+    return list(out.values())
 
 
 def aggregate_events(events: pd.DataFrame) -> list[dict]:

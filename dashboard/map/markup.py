@@ -67,7 +67,7 @@ def _mark(row: LegendRow) -> str:
 
 
 def legend_html() -> str:
-    """The legend's HTML (static text, escaped): a collapsible box in the map's corner."""
+    """The legend's HTML (static text, escaped): a box in the map's corner, closed until its summary is clicked."""
     sections = legend()
 
     def block(key: str) -> str:
@@ -75,5 +75,5 @@ def legend_html() -> str:
                        for r in sections.get(key, []))
         return f'<div class="h">{esc(LEGEND_SECTIONS[key])}</div><ul>{rows}</ul>'
 
-    return ('<details open><summary>Legend</summary><div class="lg-grid"><div>' + block("control")
+    return ('<details><summary>Legend</summary><div class="lg-grid"><div>' + block("control")
             + block("corridor") + "</div><div>" + block("points") + block("events") + "</div></div></details>")

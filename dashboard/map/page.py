@@ -16,9 +16,12 @@ from .layers import date_view
 
 
 def map_page(atlas: Atlas, state: State, options: MapOptions, title: str, version: str, user=None) -> str:
-    """One HTML file: every script, stylesheet and image inlined; tiles left out."""
+    """One HTML file: every script, stylesheet and image inlined; tiles left out.
+
+    It has no side panel, so each popup lists every source of its feature.
+    """
     fmap = base_map(atlas, basemap="none")
-    AtlasScript("atlas.drawDate", date_view(atlas, state, options, user).to_json()).add_to(fmap)
+    AtlasScript("atlas.drawDate", date_view(atlas, state, options, user, all_sources=True).to_json()).add_to(fmap)
     page = fmap.get_root().render()
     head = (f'<head>\n<title>{html.escape(title)}</title>\n'
             f'<meta name="dataset-version" content="{html.escape(version)}">')

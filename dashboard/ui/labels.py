@@ -32,6 +32,10 @@ WINDOW_SINCE = Widget("window_since", "Since")
 EVENT_TYPES = Widget("event_types", "Event types", "Leave empty for all types.")
 ACTORS = Widget("actors", "Actors", "Events with any of these as actor 1 or actor 2; empty for all.")
 CLAIMS = Widget("claims", "Claim status", "Leave empty for all.")
+SOURCING = Widget("sourcing", "Sources", "A party's own sources: official statements or media of Azerbaijan, Armenia "
+                  "or the Nagorno-Karabakh authorities (each source's kind is in its popup).")
+SOURCINGS = {"all": "All events"}
+"""The source filter's options: "all" here, the others from ``core.view.SOURCINGS``."""
 NAMES = Widget("names", "Place names", "How places with an Azerbaijani and an Armenian name are labelled.")
 BASEMAP = Widget("basemap", "Basemap", "Tiles are fetched from the internet; with none the map works offline.")
 PLACE = Widget("place", "Find a place", "Type an Azerbaijani, Armenian or Russian name; the map flies there.")

@@ -16,7 +16,7 @@ from ..core import changes, mapreturn
 from ..core.atlas import Atlas
 from ..core.permalink import ViewState
 from ..core.query import state_on
-from ..core.view import visible_counts
+from ..core.view import visible_counts, window_text
 from ..map.layers import date_view
 from . import labels as L
 from . import notices as plain
@@ -104,7 +104,7 @@ def _map(atlas: Atlas, view: ViewState) -> dict | None:
     counts = visible_counts(state, view.options)
     st.caption(f"{counts['zones']} control zones, {counts['posts']} peacekeeper posts, "
                f"{counts['incidents']} border incidents and {counts['events']} events "
-               f"({state.window[0]} to {state.window[1]}) match the date and filters.")
+               f"({window_text(state.window)}) match the date and filters.")
     return result
 
 

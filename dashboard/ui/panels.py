@@ -5,12 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..core import changes, registry
+from ..core import changes
+from ..core import series as chart_series
 from ..core.atlas import Atlas
 from ..core.palette import CONTROLLER_COLOURS, EVENT_FAMILIES
 from ..core.permalink import ViewState
+from ..core.query import not_shown
 from ..core.registry import describe, find_feature
-from ..core.timemodel import is_visible
+from ..core.timemodel import EventWindow
+from ..core.view import MapOptions
 from ..core.vocab import CONTROLLER_LABELS
 from ..map.markup import esc, sources_html
 from . import labels as L
@@ -20,7 +23,8 @@ def _empty(text: str) -> str:
     return f'<p class="side-empty">{esc(text)}</p>'
 
 
-def selected_html(atlas: Atlas, selected: str | None, day: str, names: str) -> str:
+def selected_html(atlas: Atlas, selected: str | None, day: str, names: str, window: EventWindow | None = None,
+                  options: MapOptions | None = None) -> str:
     """The last clicked feature: its facts and every source (HTML, all text escaped)."""
     out = f'<div class="side-h2">{esc(L.SELECTED_HEADER)}</div>'
     if not selected:
@@ -34,9 +38,9 @@ def selected_html(atlas: Atlas, selected: str | None, day: str, names: str) -> s
     out += (f'<div class="atlas-side"><div class="side-title">{esc(desc.title)}</div>'
             f'<dl class="side-facts">{facts}</dl>'
             f'<div class="side-h">Sources ({len(desc.sources)})</div>{sources_html(desc.sources)}</div>')
-    dated = registry.get(layer).geojson  # events and places have no validity period of their own
-    if dated and not is_visible(record["valid_from"], record.get("valid_to") or None, day):
-        out += _empty("Not on the map on this date.")
+    absent = not_shown(layer, record, day, window, options)
+    if absent:
+        out += _empty(absent)
     return out
 
 
@@ -64,7 +68,8 @@ def side_panel(selected_atlas: Atlas, atlas: Atlas, view: ViewState) -> None:
     element of the fragment before the map gets its update, and ``st.html`` skips its work when its
     text is unchanged, which it is on most steps (nothing in it depends on the day except at changes).
     """
-    st.html(f'<div class="atlas-panel">{selected_html(selected_atlas, view.selected, view.day, view.names)}'
+    selected = selected_html(selected_atlas, view.selected, view.day, view.names, view.event_window, view.options)
+    st.html(f'<div class="atlas-panel">{selected}'
             f'<hr class="side-rule">{changes_html(atlas, view.day, view.names)}</div>')
 
 
@@ -82,8 +87,12 @@ MARKER_LAYER = {
 ``marker`` dataset changes, so the browser updates the chart's data instead of rebuilding the chart."""
 
 
+MONTH_AXIS = {"format": "%b %Y", "labelOverlap": True}
+"""Every date label of a chart carries its year ("Oct 2020"): the charts span 1994 or 2020 to 2024."""
+
+
 def events_chart(atlas: Atlas, state: ViewState) -> None:
-    series = changes.events_series(atlas, state.options)  # memoised per atlas and filters, in the core
+    series = chart_series.events_series(atlas, state.options)  # memoised per atlas and filters, in the core
     st.markdown(f"**{L.CHART_EVENTS}**")
     if series.empty:
         st.caption("No event matches the filters.")
@@ -93,12 +102,12 @@ def events_chart(atlas: Atlas, state: ViewState) -> None:
         "data": {"name": "weeks"},
         "mark": {"type": "bar", "width": 3},
         "encoding": {
-            "x": {"field": "week", "type": "temporal", "title": None},
+            "x": {"field": "week", "type": "temporal", "title": None, "axis": MONTH_AXIS},
             "y": {"aggregate": "sum", "field": "count", "type": "quantitative", "title": "events"},
             "color": {"field": "label", "type": "nominal", "title": None,
                       "scale": {"domain": [EVENT_FAMILIES[f][0] for f in families],
                                 "range": [EVENT_FAMILIES[f][1] for f in families]},
-                      "legend": {"orient": "bottom", "columns": 3}},
+                      "legend": {"orient": "bottom", "columns": 2, "labelLimit": 0}},
             "tooltip": [{"field": "week", "type": "temporal", "title": "week of"},
                         {"field": "label", "type": "nominal", "title": "type"},
                         {"field": "count", "type": "quantitative", "title": "events"}],
@@ -109,24 +118,24 @@ def events_chart(atlas: Atlas, state: ViewState) -> None:
 
 
 def area_chart(atlas: Atlas, day: str) -> None:
-    series = changes.area_series(atlas)
+    series = chart_series.area_series(atlas)
     st.markdown(f"**{L.CHART_AREA}**")
     if series.empty:
         st.caption("No control zones in this atlas.")
         return
-    held = changes.area_on(atlas, day)
+    held = chart_series.area_on(atlas, day)
     st.caption(" · ".join(f"{CONTROLLER_LABELS[c]}: {km2:,.0f} km²" for c, km2 in held.items())
                + f" on {day} (equal-area projection; zones are approximations).")
     lines = {
         "data": {"name": "area"},
         "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 2.5},
         "encoding": {
-            "x": {"field": "date", "type": "temporal", "title": None},
+            "x": {"field": "date", "type": "temporal", "title": None, "axis": MONTH_AXIS},
             "y": {"field": "km2", "type": "quantitative", "title": "km²"},
             "color": {"field": "label", "type": "nominal", "title": None,
                       "scale": {"domain": [CONTROLLER_LABELS[c] for c in CONTROLLER_COLOURS],
                                 "range": list(CONTROLLER_COLOURS.values())},
-                      "legend": {"orient": "bottom"}},
+                      "legend": {"orient": "bottom", "labelLimit": 0}},
             "strokeDash": {"field": "label", "type": "nominal", "legend": None},
             "tooltip": [{"field": "date", "type": "temporal", "title": "from"},
                         {"field": "label", "type": "nominal", "title": "held by"},

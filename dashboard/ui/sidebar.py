@@ -10,7 +10,7 @@ from ..core import changes
 from ..core.atlas import Atlas
 from ..core.describe import place_name, places_by_id
 from ..core.permalink import MAX_WINDOW_DAYS
-from ..core.view import BASEMAPS, LAYER_KEYS, NAME_MODES
+from ..core.view import BASEMAPS, LAYER_KEYS, NAME_MODES, SOURCINGS
 from ..core.vocab import CLAIM_STATUSES, EVENT_TYPES
 from . import exports, upload
 from . import labels as L
@@ -65,6 +65,8 @@ def render(atlas: Atlas) -> None:
                    placeholder="All actors")
     sb.multiselect(L.CLAIMS.label, list(CLAIM_STATUSES), key=L.CLAIMS.key, help=L.CLAIMS.help,
                    placeholder="All")
+    sourcings = {**L.SOURCINGS, **SOURCINGS}
+    sb.radio(L.SOURCING.label, list(sourcings), key=L.SOURCING.key, help=L.SOURCING.help, format_func=sourcings.get)
 
     sb.subheader("Display")
     sb.radio(L.NAMES.label, list(NAME_MODES), key=L.NAMES.key, help=L.NAMES.help, format_func=NAME_MODES.get)

@@ -11,7 +11,8 @@ from ..core import changes
 from ..core.atlas import Atlas
 from ..core.permalink import ViewState, decode, encode, event_window, window_spec
 from ..core.timemodel import EventWindow
-from ..core.view import LAYER_KEYS
+from ..core.view import LAYER_KEYS, SOURCINGS, chosen
+from ..core.vocab import CLAIM_STATUSES, EVENT_TYPES
 from . import labels as L
 
 DEFAULT_DAY = "2020-11-10"
@@ -54,6 +55,7 @@ def apply(state: ViewState) -> None:
     ss[L.EVENT_TYPES.key] = list(state.event_types or [])
     ss[L.ACTORS.key] = list(state.actors or [])
     ss[L.CLAIMS.key] = list(state.claims or [])
+    ss[L.SOURCING.key] = state.sourcing or "all"
     ss[L.NAMES.key] = state.names
     ss[L.BASEMAP.key] = state.basemap
     window = event_window(state.window)
@@ -107,9 +109,10 @@ def current(atlas: Atlas) -> ViewState:
     return ViewState(
         day=day.isoformat() if day else defaults(atlas).day,
         layers=tuple(k for k in LAYER_KEYS if ss.get(L.LAYERS[k].key, True)),
-        event_types=tuple(ss.get(L.EVENT_TYPES.key) or ()) or None,
-        actors=tuple(ss.get(L.ACTORS.key) or ()) or None,
-        claims=tuple(ss.get(L.CLAIMS.key) or ()) or None,
+        event_types=chosen(ss.get(L.EVENT_TYPES.key), EVENT_TYPES),
+        actors=chosen(ss.get(L.ACTORS.key), actors_of(atlas)),
+        claims=chosen(ss.get(L.CLAIMS.key), CLAIM_STATUSES),
+        sourcing=ss.get(L.SOURCING.key) if ss.get(L.SOURCING.key) in SOURCINGS else None,
         names=ss.get(L.NAMES.key, "both"),
         window=window_spec(window),
         basemap=ss.get(L.BASEMAP.key, "none"),

@@ -34,7 +34,7 @@
       if (kind === "div") {
         var icon = L.divIcon({html: atlas.iconHtml(s), className: s.className, iconSize: s.iconSize,
                               iconAnchor: s.iconAnchor});
-        return L.marker(latlng, {icon: icon, interactive: s.interactive !== false});
+        return L.marker(latlng, {icon: icon, interactive: s.interactive !== false, zIndexOffset: s.zIndexOffset || 0});
       }
       if (kind === "circle") return L.circle(latlng, s);
       return L.circleMarker(latlng, s);
@@ -64,13 +64,15 @@
     if (h && layer instanceof L.Path && L.Browser.canvas) layer.setStyle({fillColor: atlas.hatch(h), fillOpacity: 0.85});
   };
 
-  atlas.popup = function (layer) {
-    var p = layer.feature.properties._p, div = L.DomUtil.create("div", "atlas-popup");
-    var add = function (tag, cls, parent, text) {
-      var el = L.DomUtil.create(tag, cls, parent);
-      if (text !== undefined) el.textContent = text;
-      return el;
-    };
+  function add(tag, cls, parent, text) {
+    var el = L.DomUtil.create(tag, cls, parent);
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+
+  /* A feature's popup (``x``: the feature, or its Leaflet layer). */
+  atlas.popup = function (x) {
+    var feature = x.feature || x, p = feature.properties._p, div = L.DomUtil.create("div", "atlas-popup");
     add("div", "pp-title", div, p.t);
     var table = add("table", "pp-facts", div);
     p.f.forEach(function (kv) {
@@ -80,9 +82,15 @@
     });
     add("div", "pp-h", div, "Sources");
     if (!p.s.length) add("p", "pp-nosrc", div, "No source resolved.");
-    var ol = add("ol", "pp-sources", div);
-    p.s.forEach(function (s) {
-      var li = add("li", "", ol);
+    var ol = add("ol", "pp-sources", div), shown = 5;
+    if (p.s.length > shown + 1) {  // a long list (a page with every source): the rest behind a click
+      var more = add("details", "pp-all", div);
+      add("summary", "", more, "+ " + (p.s.length - shown) + " more sources");
+      var rest = add("ol", "pp-sources", more);
+      rest.start = shown + 1;
+    }
+    p.s.forEach(function (s, i) {
+      var li = add("li", "", i < shown || !rest ? ol : rest);
       if (/^https?:/i.test(s[3])) {
         var a = add("a", "", li, s[0]);
         a.href = s[3]; a.target = "_blank"; a.rel = "noopener noreferrer";
@@ -94,30 +102,176 @@
       if (s[4]) add("span", "pp-kind", li, " (" + s[4] + ")");
     });
     if (p.m > 0) add("p", "pp-more", div, "+ " + p.m + " more in the side panel");
-    add("div", "pp-ref", div, "ref " + layer.feature.id);
+    add("div", "pp-ref", div, "ref " + feature.id);
     return div;
+  };
+
+  var POPUP = {maxWidth: 360, autoPanPadding: [20, 20]};
+
+  /* Open a feature's popup at ``latlng`` and tell the host (the app's side panel) which feature it is. */
+  atlas.openFeature = function (map, feature, latlng) {
+    L.popup(POPUP).setLatLng(latlng).setContent(atlas.popup(feature)).openOn(map);
+    if (atlas.onSelect && feature.id) atlas.onSelect(feature);
+  };
+
+  function isPoint(layer) { return layer instanceof L.Marker || layer instanceof L.CircleMarker; }
+
+  /* Every clickable point feature under a container point: markers whose box holds it, circle markers
+   * within their radius; place labels hidden by the declutter are left out. Top-most first. */
+  atlas.hitsAt = function (map, point) {
+    var box = map.getContainer().getBoundingClientRect(), x = box.left + point.x, y = box.top + point.y;
+    var hits = [], seen = {};
+    map.eachLayer(function (l) {
+      var f = l.feature;
+      if (!f || !f.properties || !f.properties._p || seen[f.id] || !isPoint(l) || l.options.interactive === false) return;
+      var hit = false;
+      if (l instanceof L.Marker) {
+        var el = l.getElement();
+        if (!el || el.style.visibility === "hidden") return;
+        var r = el.getBoundingClientRect();
+        hit = r.width > 0 && x >= r.left - 1 && x <= r.right + 1 && y >= r.top - 1 && y <= r.bottom + 1;
+      } else if (!(l instanceof L.Circle)) {
+        var c = map.latLngToContainerPoint(l.getLatLng());
+        hit = c.distanceTo(point) <= l.getRadius() + (l.options.weight || 0) / 2 + 2;
+      }
+      if (hit) { seen[f.id] = true; hits.push({feature: f, layer: l}); }
+    });
+    return hits.reverse();
+  };
+
+  /* A popup listing features to choose from (stacked markers, or the events of an area marker). */
+  atlas.chooser = function (map, latlng, head, features) {
+    var div = L.DomUtil.create("div", "atlas-popup atlas-chooser");
+    if (head) {
+      add("div", "pp-title", div, head.t);
+      var table = add("table", "pp-facts", div);
+      head.f.forEach(function (kv) { var tr = add("tr", "", table); add("th", "", tr, kv[0]); add("td", "", tr, kv[1]); });
+    } else {
+      add("div", "pp-title", div, features.length + " features here: choose one");
+    }
+    var ul = add("ul", "pp-choices", div);
+    features.forEach(function (f) {
+      var p = f.properties._p, date = (p.f[0] && p.f[0][0] === "Date") ? p.f[0][1].replace(/ \(precision.*$/, "") : "";
+      var button = add("button", "pp-choice", add("li", "", ul), p.t + (date ? " \u00b7 " + date : ""));
+      button.type = "button";
+      L.DomEvent.on(button, "click", function (e) {
+        L.DomEvent.stop(e);
+        atlas.openFeature(map, f, latlng);
+      });
+    });
+    L.popup(POPUP).setLatLng(latlng).setContent(div).openOn(map);
+  };
+
+  /* A click on a drawn feature: its popup, or a chooser when it is an area marker or other points share
+   * the spot (a capture under an incident, a post under a label): each stays reachable. */
+  atlas.click = function (map, e) {
+    var feature = e.layer && e.layer.feature;
+    if (!feature) return;
+    if (feature.properties._items) {
+      atlas.chooser(map, e.layer.getLatLng(), feature.properties._p, feature.properties._items);
+      return;
+    }
+    var point = e.containerPoint || map.latLngToContainerPoint(e.latlng);
+    var hits = isPoint(e.layer) ? atlas.hitsAt(map, point) : [];
+    if (hits.length > 1) {
+      atlas.chooser(map, e.latlng, null, hits.map(function (h) { return h.feature; }));
+    } else {
+      atlas.openFeature(map, feature, isPoint(e.layer) ? e.layer.getLatLng() : e.latlng);
+    }
   };
 
   /* One GeoJSON layer: spec = {features, kind, popup, interactive}. */
   atlas.layer = function (spec) {
-    var layer = L.geoJson({type: "FeatureCollection", features: spec.features}, {
-      style: atlas.style, pointToLayer: atlas.point(spec.kind || "circlemarker"), onEachFeature: atlas.each,
-      interactive: spec.interactive !== false
-    });
+    var options = {style: atlas.style, pointToLayer: atlas.point(spec.kind || "circlemarker"),
+                   onEachFeature: atlas.each, interactive: spec.interactive !== false};
+    if (spec.pane) options.pane = spec.pane;
+    var layer = L.geoJson({type: "FeatureCollection", features: spec.features}, options);
     if (spec.popup !== false) {
-      layer.bindPopup(atlas.popup, {maxWidth: 360, autoPanPadding: [20, 20]});
-      layer.on("click", function (e) { if (atlas.onSelect && e.layer.feature) atlas.onSelect(e.layer.feature); });
+      layer.on("click", function (e) {
+        L.DomEvent.stop(e);
+        atlas.click(layer._map, e);
+      });
     }
     return layer;
   };
 
-  /* A date-independent layer of the base map (land, borders, the mapped area). */
-  atlas.background = function (map, spec) { return atlas.layer(spec).addTo(map); };
+  /* A date-independent layer of the base map (land, borders, the mapped area); spec.pane/zIndex put it
+   * under or over the tiles. */
+  atlas.background = function (map, spec) {
+    if (spec.pane && !map.getPane(spec.pane)) {
+      var pane = map.createPane(spec.pane);
+      pane.style.zIndex = spec.zIndex;
+      pane.style.pointerEvents = "none";
+    }
+    return atlas.layer(spec).addTo(map);
+  };
 
-  /* The date-independent furniture of a map: legend, attribution, hatch colours. */
+  /* Tiles that cannot load (offline, refused) are said so in the map, once, with what is shown instead. */
+  atlas.watchTiles = function (map, options) {
+    var notice = null;
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof L.TileLayer)) return;
+      layer.on("tileerror", function () {
+        if (notice) return;
+        var control = L.control({position: "topright"});
+        control.onAdd = function () {
+          notice = L.DomUtil.create("div", "atlas-notice");
+          notice.setAttribute("role", "status");
+          notice.textContent = options.text;
+          return notice;
+        };
+        control.addTo(map);
+      });
+    });
+  };
+
+  /* Leaflet focuses the map on the first mousedown (keyboard panning) and on a click on a control. In a
+   * frame taller than the window that focus made the browser scroll the page to show the whole map, between
+   * mousedown and click: the click landed ~150 px from where it was aimed. Focus never scrolls here. */
+  atlas.focusWithoutScroll = function (map) {
+    var el = map.getContainer();
+    el.focus = function (options) {
+      HTMLElement.prototype.focus.call(el, Object.assign({}, options, {preventScroll: true}));
+    };
+  };
+
+  /* Page scroll is page scroll: a plain wheel over the map scrolls the page (a hint says how to zoom);
+   * ctrl + wheel (⌘ + wheel, a trackpad pinch) zooms around the pointer. Applies when the map is part of a
+   * page (the app's frame, or an export embedded in one); a map that is the whole window zooms on the wheel. */
+  atlas.modifierWheel = function (map) {
+    map.scrollWheelZoom.disable();
+    var el = map.getContainer(), delta = 0, timer = null, hint = null, hide = null;
+    el.addEventListener("wheel", function (e) {
+      if (!(e.ctrlKey || e.metaKey)) {
+        if (!hint) {
+          hint = L.DomUtil.create("div", "atlas-hint", el);
+          hint.setAttribute("role", "status");
+          hint.textContent = "To zoom the map: ctrl + scroll (\u2318 + scroll on a Mac), the + / \u2212 buttons, " +
+                             "or the + / \u2212 keys";
+        }
+        hint.style.display = "";
+        clearTimeout(hide);
+        hide = setTimeout(function () { hint.style.display = "none"; }, 1500);
+        return;  // not prevented: the page scrolls
+      }
+      e.preventDefault();  // else the browser zooms the whole page
+      var point = map.mouseEventToContainerPoint(e);
+      delta += L.DomEvent.getWheelDelta(e);
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var steps = Math.max(-3, Math.min(3, Math.round(delta / 60) || (delta > 0 ? 1 : -1)));
+        delta = 0;
+        map.setZoomAround(point, map.getZoom() + steps);
+      }, 40);
+    }, {passive: false});
+  };
+
+  /* The date-independent furniture of a map: legend, attribution, hatch colours, focus and wheel. */
   atlas.support = function (map, options) {
     hatchColours = options.colours || {};
-    var legend = L.control({position: "bottomleft"});
+    atlas.focusWithoutScroll(map);
+    if (window.self !== window.top) atlas.modifierWheel(map);
+    var legend = L.control({position: "bottomright"});  // above the attribution; the scale bar keeps the left
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "atlas-legend");
       div.innerHTML = options.legend;  // static text built and escaped in Python (dashboard/map/markup.py)
@@ -141,6 +295,7 @@
   atlas.placeLabels = function (map, features) {
     var labels = atlas.layer({features: features, kind: "div"});
     map._atlasPlaceLabels = labels;
+    map.on("zoomend", function () { atlas.declutter(map); });
     return labels;
   };
 
@@ -149,10 +304,36 @@
     if (!labels) return;
     if (!show) { if (map.hasLayer(labels)) map.removeLayer(labels); return; }
     if (!map.hasLayer(labels)) map.addLayer(labels);
+    var changed = false;
     labels.eachLayer(function (m) {
       var names = m.feature.properties._n, text = names[mode] || names.both, el = m.getElement();
       m.options.icon.options.html = escapeHtml(text);
-      if (el && el.textContent !== text) el.textContent = text;
+      if (el && el.textContent !== text) { el.textContent = text; changed = true; }
+    });
+    if (changed || !map._atlasDecluttered) atlas.declutter(map);
+  };
+
+  /* Place labels never overprint: at each view, labels are placed by priority (cities, then towns, each in
+   * the gazetteer's order) and one that would touch a label already placed is hidden until the zoom makes
+   * room. Hidden labels cannot be clicked (their place keeps its popup on any other zoom). */
+  atlas.declutter = function (map) {
+    var labels = map._atlasPlaceLabels;
+    if (!labels || !map.hasLayer(labels)) return;
+    map._atlasDecluttered = true;
+    var items = [];
+    labels.eachLayer(function (m) {
+      var el = m.getElement();
+      if (!el) return;
+      el.style.visibility = "";
+      items.push({el: el, rank: /place-city/.test(el.className) ? 0 : 1, order: items.length});
+    });
+    items.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
+    var boxes = items.map(function (it) { return it.el.getBoundingClientRect(); }), placed = [];
+    items.forEach(function (it, i) {
+      var r = boxes[i], clash = placed.some(function (p) {
+        return r.left < p.right + 2 && p.left < r.right + 2 && r.top < p.bottom + 1 && p.top < r.bottom + 1;
+      });
+      if (clash) it.el.style.visibility = "hidden"; else placed.push(r);
     });
   };
 
@@ -171,6 +352,7 @@
 
   /* A date's layers (what dashboard/map/layers.py sends): replaces the ones drawn before on ``map``. */
   atlas.drawDate = function (map, view) {
+    if (map._atlasDateLayers) map.closePopup();  // its feature goes with the date it was drawn for
     (map._atlasDateLayers || []).forEach(function (layer) { map.removeLayer(layer); });
     var drawn = view.layers.map(function (spec) { return atlas.layer(spec).addTo(map); });
     atlas.setPlaceNames(map, view.names.mode, view.names.show);
