@@ -6,7 +6,7 @@ import io
 import pytest
 from shapely.geometry import box
 
-from dashboard.core.atlas import load_atlas
+from dashboard.core.atlas import default_data_dir, load_atlas
 from dashboard.core.diff import DateError, check_day, compare, holder_on, settlement_history
 from dashboard.core.diff_export import comparison_geojson, comparison_json, settlements_csv
 from tests.conftest import EAST, PLACES, SOURCES, make_atlas, write_csv, zone
@@ -153,3 +153,11 @@ def test_the_atlas_itself_hadrut_claimed_then_confirmed():
     offensive = compare(atlas, "2023-09-19", "2023-09-21")
     assert "khankendi" in {s.place_id for s in offensive.settlements}
     assert offensive.area_at(khankendi["lat"], khankendi["lon"]).to_controller == "AZ"
+
+
+def test_the_comparison_png_says_no_date_rather_than_none():
+    from dashboard.core.diff_render import side_text
+
+    real = load_atlas(default_data_dir())
+    text = side_text(compare(real, "2020-09-26", "2020-11-10"))
+    assert "(None)" not in text and "accessed " in text  # undated pages (Wikipedia) give the day they were read

@@ -17,6 +17,7 @@ from .atlas import Atlas
 from .diff import AREA_METHOD, Comparison
 from .palette import CONTROLLER_COLOURS
 from .render import DEFAULT_PICTURE, TITLE, Picture
+from .source_labels import date_label
 from .timemodel import visible_mask
 from .vocab import CONTROLLER_LABELS, CONTROLLERS
 
@@ -44,7 +45,7 @@ def _draw(ax, atlas: Atlas, comparison: Comparison) -> None:
             render.fill(ax, [area.geometry], 5, facecolor="none", edgecolor="#111", hatch="///", linewidth=0)
 
 
-def _side_text(comparison: Comparison) -> str:
+def side_text(comparison: Comparison) -> str:
     km2 = comparison.km2
     lines = [f"Gained by {CONTROLLER_LABELS[c]}: {km2[c]:,.0f} km²" for c in CONTROLLERS]
     lines.append(f"Settlements that changed hands: {len(comparison.settlements)}")
@@ -55,13 +56,16 @@ def _side_text(comparison: Comparison) -> str:
     shown = comparison.changes[:MAX_LINES]
     for c in shown:
         who = CONTROLLER_LABELS.get(c.controller, "peacekeeping zone") if c.controller else "peacekeeping zone"
-        lines.append(f"• {c.date} {c.change_id} → {who} ({c.claim_status})")
+        moved = f", {c.settlements_changed} settlement{'s' if c.settlements_changed != 1 else ''}" \
+            if c.settlements_changed else ""
+        lines.append(f"• {c.date} → {who} ({c.claim_status}{moved}; change {c.change_id})")
     if len(comparison.changes) > len(shown):
         lines.append(f"… and {len(comparison.changes) - len(shown)} more (see the JSON or CSV export)")
     sources = comparison.sources()
     lines.append("")
     lines.append(f"Sources ({len(sources)}):")
-    lines += [f"• {s['outlet']}: {s['title']} ({s['published']})" for s in sources[:MAX_LINES]]
+    lines += [f"• {s['outlet']}: {s['title']}" + (f" ({date_label(s)})" if date_label(s) else "")
+              for s in sources[:MAX_LINES]]
     if len(sources) > MAX_LINES:
         lines.append(f"… and {len(sources) - MAX_LINES} more (in the JSON export)")
     return "\n".join(textwrap.shorten(line, 78, placeholder="…") if line else line for line in lines)
@@ -88,7 +92,7 @@ def render_comparison_png(atlas: Atlas, comparison: Comparison, picture: Picture
         legend = side.legend(handles=handles, loc="upper left", fontsize=9, frameon=True,
                              title=f"Changes from {a} to {b}", title_fontsize=10, borderaxespad=0)
         legend.get_frame().set_edgecolor("#bbb")
-        side.text(0, 0.0, _side_text(comparison), fontsize=7, va="bottom", ha="left", transform=side.transAxes,
+        side.text(0, 0.0, side_text(comparison), fontsize=7, va="bottom", ha="left", transform=side.transAxes,
                   family="DejaVu Sans")
         fig.text(0.01, 0.03, render.ATTRIBUTION, fontsize=8, color="#444", va="center")
         buffer = io.BytesIO()
