@@ -301,11 +301,16 @@ def _parse_any(spec: TableSpec, raw, plans: dict, known_sources: set[str] | None
 
 def parse_fields(spec: TableSpec, plan, values: list[str], known_sources: set[str] | None, sparse: bool = False):
     """``parse_row`` for a row's field list: ``plan`` pairs each column with its position (or None)."""
+    n = len(values)
+    return _parse_values(spec, ((col, values[i] if i is not None and i < n else "") for col, i in plan),
+                         known_sources, sparse)
+
+
+def _parse_values(spec: TableSpec, pairs, known_sources: set[str] | None, sparse: bool):
+    """Each ``(column, raw text)`` parsed into the record, or a problem; then the row's own checks."""
     rec: dict = {}
     problems: list[tuple[str, str]] = []
-    n = len(values)
-    for col, i in plan:
-        value = values[i] if i is not None and i < n else ""
+    for col, value in pairs:
         if value:
             value = value.strip()
         if not value:
@@ -342,25 +347,5 @@ def parse_row(spec: TableSpec, raw, known_sources: set[str] | None, sparse: bool
     With ``sparse``, empty optional fields are left out of the record (read them with ``.get``): an imported
     file's many optional columns then cost nothing per row where they are empty.
     """
-    rec: dict = {}
-    problems: list[tuple[str, str]] = []
     get = raw.get
-    for col in spec.columns:
-        value = get(col.name) or ""
-        if value:
-            value = value.strip()
-        if not value:
-            if col.required:
-                problems.append((col.name, "missing value"))
-            if col.required or not sparse:
-                rec[col.name] = None
-            continue
-        if col.parse is text:
-            rec[col.name] = value
-            continue
-        try:
-            rec[col.name] = col.parse(value)
-        except Invalid as exc:
-            problems.append((col.name, str(exc)))
-            rec[col.name] = None
-    return _finish(spec, rec, problems, known_sources)
+    return _parse_values(spec, ((col, get(col.name) or "") for col in spec.columns), known_sources, sparse)

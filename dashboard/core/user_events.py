@@ -23,10 +23,9 @@ from .csvfile import MAX_BYTES, MAX_COLUMNS, MAX_FIELD, MAX_ROWS, TooLarge, read
 from .eventfile import read_event_file
 from .layers import CRS, whole_numbers
 from .problems import Problem, Report
-from .query import JOIN_COLUMNS, join_points
+from .query import join_events
 from .snapshot import safe_cell
 from .timemodel import EventIndex, EventWindow
-from .vocab import CONTROLLER_LABELS
 
 __all__ = ["MAX_BYTES", "MAX_COLUMNS", "MAX_FIELD", "MAX_ROWS", "TooLarge", "UserEvents", "problems_csv",
            "read_user_events"]
@@ -107,12 +106,7 @@ def read_user_events(
     progress(0.8, "joining with zones, corridor and posts")
     events = _frame(records)
     if len(events):
-        joined = join_points(atlas, events["date"].to_numpy(dtype=object), events["lat"].to_numpy(float),
-                             events["lon"].to_numpy(float))
-        for col in JOIN_COLUMNS:
-            values = joined[col].to_numpy()
-            events[col] = pd.Series(values, index=events.index, dtype=values.dtype)
-        events["controller_label"] = events["controller"].map(CONTROLLER_LABELS)
+        events = join_events(atlas, events)
     used = {s for ids in events["source_ids"] for s in ids} if len(events) else set()
     sources = {s: known[s] for s in used if s in known}
     progress(1.0, f"{len(events):,} events kept, {counter.rejected:,} rejected")
