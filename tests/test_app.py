@@ -264,3 +264,16 @@ def test_the_export_panel_offers_the_whole_dataset(app):
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert {"karabakh-atlas-dataset/atlas.gpkg", "karabakh-atlas-dataset/datapackage.json",
             "karabakh-atlas-dataset/README.md"} <= set(names)
+
+
+def test_the_export_panel_offers_the_whole_atlas_as_one_page_at_this_date(app):
+    at = app(date="2021-05-12", layers="zones,incidents,places", window="last-7")
+    at.selectbox(key=L.EXPORT_FORMAT.key).set_value("site").run()
+    at.button(key=L.EXPORT_PREPARE.key).click().run()
+    assert not at.exception
+    [(key, data)] = at.session_state["_export_ready"].items()
+    page = data.decode("utf-8")
+    assert key[0] == "site" and page.startswith("<!DOCTYPE html>")
+    assert 'atlas.site(' in page and '"day":"2021-05-12"' in page and '"window":"7"' in page
+    assert "border_incidents:i1" in page and "events:e1" not in page  # this view's layers, every date
+    assert "<script src=" not in page and "<link rel=\"stylesheet\"" not in page  # one file, nothing to fetch

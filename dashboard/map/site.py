@@ -22,6 +22,8 @@ from .elements import AtlasScript
 from .features import js_json
 from .history import history_json
 
+DEFAULT_DAY = "2020-11-10"
+"""The date the page opens at unless told (the app's default: the trilateral statement)."""
 DEFAULT_WINDOW_DAYS = 30
 WINDOWS = (("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"), ("365", "Last 365 days"),
            ("all", "All up to the date"))
@@ -45,11 +47,12 @@ def site_html(atlas: Atlas, day: str, options: MapOptions = DEFAULT_OPTIONS, win
               user=None) -> str:
     """The page's HTML: every feature of every date for ``options`` (all layers, no filter by default)."""
     window = window or EventWindow(last_days=DEFAULT_WINDOW_DAYS)
-    spec = window_spec(window)
-    chosen = spec.removeprefix("last-") if spec.startswith("last-") else "all"
+    spec = window_spec(window)  # last-N, since-YYYY-MM-DD or all
+    chosen = spec.removeprefix("last-")
     offered = [list(w) for w in WINDOWS]
     if chosen not in dict(WINDOWS):
-        offered.insert(0, [chosen, f"Last {chosen} days"])
+        label = f"Since {window.since}" if window.since else f"Last {chosen} days"
+        offered.insert(0, [chosen, label])
     fmap = base_map(atlas, basemap="none")
     head = js_json({"day": day, "window": chosen, "windows": offered, "toggles": _toggles(options),
                     "names": [[k, v] for k, v in NAME_MODES.items()]})

@@ -19,9 +19,10 @@
   }
 
   function select(parent, label, options, value) {
-    var wrap = el("label", "tc-field", parent), span = el("span", "tc-label", wrap, label);
+    var name = label.toLowerCase().replace(/\W+/g, "-");
+    var wrap = el("label", "tc-field tc-field-" + name, parent);
+    el("span", "tc-label", wrap, label);
     var sel = el("select", "", wrap);
-    span.id = "tc-" + label.toLowerCase().replace(/\W+/g, "-");
     options.forEach(function (o) {
       var opt = el("option", "", sel, o[1]);
       opt.value = o[0];

@@ -122,7 +122,7 @@
   /* Show or hide a whole layer (the page's toggles; "places" are the labels). */
   Engine.prototype.show = function (name, shown) {
     this.hidden[name] = !shown;
-    if (name === "events") this.hidden.halos = !shown;
+    if (name === "events") { this.hidden.halos = !shown; this.hidden.user_events = !shown; }
     if (name === "places") atlas.setPlaceNames(this.map, this.history.names.mode, this.history.names.show && shown);
     this.draw();
   };

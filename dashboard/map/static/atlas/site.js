@@ -19,6 +19,13 @@
     return node;
   }
 
+  /* An event window from its key: a number of days, "since-YYYY-MM-DD" or "all". */
+  function eventWindow(key) {
+    if (key === "all") return {};
+    if (key.indexOf("since-") === 0) return {since: key.slice(6)};
+    return {lastDays: Number(key)};
+  }
+
   /* The panel of toggles, names and window: a Leaflet control in the top right corner. */
   function settings(map, engine, spec) {
     var control = L.control({position: "topright"});
@@ -55,10 +62,7 @@
         opt.value = w[0];
       });
       windows.value = spec.window;
-      windows.addEventListener("change", function () {
-        var v = windows.value;
-        engine.setWindow(v === "all" ? {} : {lastDays: Number(v)});
-      });
+      windows.addEventListener("change", function () { engine.setWindow(eventWindow(windows.value)); });
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       return box;
@@ -70,8 +74,7 @@
     var container = map.getContainer(), frame = el("div", "atlas-frame"), box = el("div", "atlas-mapbox", frame);
     container.parentNode.insertBefore(frame, container);
     box.appendChild(container);
-    var windowSpec = spec.window === "all" ? {} : {lastDays: Number(spec.window)};
-    var engine = atlas.engine(map, spec.history, {day: hashDate() || spec.day, window: windowSpec});
+    var engine = atlas.engine(map, spec.history, {day: hashDate() || spec.day, window: eventWindow(spec.window)});
     var control = atlas.timeControl(engine, frame, {keyDates: true});
     settings(map, engine, spec);
     map.invalidateSize();
@@ -87,6 +90,7 @@
       if (day && day !== engine.date()) engine.setDate(day, "hash");
     });
     window.atlasControl = control;
+    window.map = map;  // a stable name for tests and tools, as in the app's component
     return engine;
   };
 })();
