@@ -206,3 +206,40 @@ def test_a_phone_can_tap_the_date_and_the_control_fits_its_width(browser, tiny_s
 def test_the_bundled_atlas_fits_in_five_megabytes(tmp_path):
     path = export_site(load_atlas(default_data_dir()), tmp_path, "2020-11-10")
     assert path.stat().st_size <= MAX_SITE_BYTES
+
+
+CELLS = """() => { const out = []; map.eachLayer(l => { if (l.feature && /^(user_)?cells:/.test(l.feature.id))
+  out.push([l.feature.id, l.feature.geometry.coordinates, l.feature.properties._p.t, l.feature.properties._p.f,
+            l.feature.properties._s.fillColor, l.feature.properties._s.radius]); }); return out; }"""
+
+
+@pytest.mark.parametrize("compact", [False, True], ids=["features", "columns"])
+def test_above_the_marker_threshold_the_browser_counts_events_by_cell_as_the_server_did(
+        tiny_dir, offline_file_page, tmp_path, monkeypatch, compact):
+    from dashboard.core.query import state_on
+    from dashboard.map import history
+    from dashboard.map.layers import aggregate_events
+
+    monkeypatch.setattr(history, "MAX_EVENT_MARKERS", 2)
+    if compact:
+        monkeypatch.setattr(history, "COMPACT_EVENTS", 2)
+    atlas = load_atlas(tiny_dir)  # a fresh atlas: the history is built with the thresholds above
+    page, _ = offline_file_page(export_site(atlas, tmp_path, "2020-11-16", window=EventWindow()))
+    page.wait_for_function("() => window.atlasEngine")
+    want = aggregate_events(state_on(atlas, "2020-11-16", EventWindow()).events)
+    got = sorted(page.evaluate(CELLS))
+    assert got == sorted([f["id"], f["geometry"]["coordinates"], f["properties"]["_p"]["t"],
+                          f["properties"]["_p"]["f"], f["properties"]["_s"]["fillColor"],
+                          f["properties"]["_s"]["radius"]] for f in want)
+    assert len(got) == 3 and page.evaluate("() => atlasEngine.visibleIds().events.length") == 3
+    page.select_option(".atlas-settings select", "7")  # one event: drawn as itself again, with its popup
+    ids = page.evaluate("() => { const ids = []; map.eachLayer(l => { if (l.feature) ids.push(l.feature.id); });"
+                        " return ids; }")
+    assert "events:e2" in ids and not page.evaluate(CELLS)
+    popup = page.evaluate("() => { let p; map.eachLayer(l => { if (l.feature && l.feature.id === 'events:e2')"
+                          " p = l.feature.properties._p; }); return p; }")
+    if compact:
+        assert popup["t"] == "Deployment" and ["Date", "2020-11-15"] in popup["f"]
+        assert any(k == "Sources" and "side panel" in v for k, v in popup["f"])
+    else:
+        assert popup["t"] == "Deployment: East" and [s[0] for s in popup["s"]] == ["Report <b>A</b>", "Report B"]

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..core import changes, registry
 from ..core.atlas import Atlas
+from ..core.describe import human
 from ..core.memo import AtlasMemo
 from ..core.palette import EVENT_FAMILIES, HALO_METRES
 from ..core.timemodel import change_days, visible_mask
@@ -29,6 +30,13 @@ from .features import features, features_json, js_json
 from .layers import CELL_DEGREES, MAX_EVENT_MARKERS, _halo, peacekeeping_outline
 
 EPOCH = date(1970, 1, 1).toordinal()
+COMPACT_EVENTS = 5_000
+"""Above this many events in a layer, the history carries them as columns (id, days, place, kind) with no
+popup text of their own: describing each of 100,000 events once would take half a minute and 90 MB. The
+browser draws them counted by cell above ``MAX_EVENT_MARKERS``, and a marker's click still brings the event
+with all its sources into the app's side panel."""
+COMPACT_NOTE = ("in the side panel (click the event), and in the CSV/GeoJSON exports: with more than "
+                f"{COMPACT_EVENTS:,} events the map carries no sources of its own")
 _memo = AtlasMemo()
 
 
@@ -51,11 +59,12 @@ class HistoryLayer:
     interactive: bool = True
     windowed: bool = False
     follows: str | None = None  # halos: shown with their event, only while events are drawn one by one
+    compact: dict | None = None  # events as columns (``compact_events``), features made in the browser
 
     def to_json(self) -> str:
         head = js_json({"name": self.name, "kind": self.kind, "popup": self.popup, "interactive": self.interactive,
                         "windowed": self.windowed, "follows": self.follows, "a": self.a, "b": self.b,
-                        "ids": self.ids})
+                        "ids": self.ids, "compact": self.compact})
         return head[:-1] + ',"features":' + self.feats_json + "}"
 
 
@@ -111,12 +120,38 @@ def peacekeeping_history(atlas: Atlas) -> HistoryLayer:
                         interactive=False)
 
 
+def _event_days(events: pd.DataFrame) -> tuple[list[int], list[int]]:
+    start = pd.to_datetime(events["date"]).to_numpy("datetime64[D]").astype(np.int64)
+    ends = events["date_end"].where(events["date_end"].notna(), events["date"])
+    end = pd.to_datetime(ends).to_numpy("datetime64[D]").astype(np.int64)
+    return start.tolist(), (end + 1).tolist()  # the last day counts: [date, date_end + 1)
+
+
+def compact_events(layer: str, events: pd.DataFrame) -> HistoryLayer:
+    """Many events as columns: ids, days, coordinates and one of a few kinds (type, claim, precision, style)."""
+    spec = registry.get(layer)
+    a, b = _event_days(events)
+    keys = ["event_type", "claim_status", "geo_precision"]
+    kinds = events[keys].astype(object).where(events[keys].notna(), None)
+    codes, combos = pd.factorize(pd.MultiIndex.from_frame(kinds))
+    table = []
+    for event_type, claim, precision in combos:
+        props = {"event_type": event_type, "claim_status": claim, "geo_precision": precision}
+        title = (human(event_type) or "event").capitalize() + (" (your data)" if layer == "user_events" else "")
+        table.append([event_type, claim, precision, spec.style(props), title])
+    columns = {"lon": np.round(events["lon"].to_numpy(float), 5).tolist(),
+               "lat": np.round(events["lat"].to_numpy(float), 5).tolist(),
+               "k": codes.tolist(), "combos": table, "note": COMPACT_NOTE}
+    return HistoryLayer(layer, "circlemarker", "[]", a, b, [[str(i)] for i in events["event_id"]], windowed=True,
+                        compact=columns)
+
+
 def event_history(owner, source, layer: str, events: pd.DataFrame, names: str) -> list[HistoryLayer]:
     """Events (``layer``: ``events`` or ``user_events``) and, for the atlas's own, their uncertainty halos."""
+    if len(events) > COMPACT_EVENTS:
+        return [compact_events(layer, events)]
     feats = features(source, layer, events, names)
-    a = [day_number(d) for d in events["date"]]
-    ends = events["date_end"].where(events["date_end"].notna(), events["date"])
-    b = [day_number(d) + 1 for d in ends]  # the last day counts: [date, date_end + 1)
+    a, b = _event_days(events)
     ids = [[str(i)] for i in events["event_id"]]
     out = [HistoryLayer(layer, "circlemarker", features_json(owner, feats), a, b, ids, windowed=True)]
     if layer == "events":

@@ -132,8 +132,30 @@
     atlas.setPlaceNames(this.map, mode, this.history.names.show && !this.hidden.places);
   };
 
+  /* A feature of a compact layer (many events as columns: history.py compact_events), made when first shown. */
+  function compactFeature(st, i) {
+    var c = st.spec.compact, kind = c.combos[c.k[i]], id = st.spec.ids[i][0], last = st.b[i] - 1;
+    var when = isoDay(st.a[i]) + (last > st.a[i] ? " to " + isoDay(last) : "");
+    return {type: "Feature", id: st.name + ":" + id, geometry: {type: "Point", coordinates: [c.lon[i], c.lat[i]]},
+            properties: {event_type: kind[0], claim_status: kind[1], geo_precision: kind[2], _s: kind[3],
+                         _p: {t: kind[4], f: [["Date", when], ["Claim status", kind[1]], ["Location precision", kind[2]],
+                                              ["Event id", id], ["Sources", c.note]], s: [], m: 0}}};
+  }
+
+  /* [lon, lat] and the properties aggregation reads, of the feature at position p. */
+  function lonLat(st, p) {
+    var c = st.spec.compact;
+    return c ? [c.lon[p], c.lat[p]] : st.spec.features[p].geometry.coordinates;
+  }
+  function kindOf(st, p) {
+    var c = st.spec.compact;
+    if (!c) return st.spec.features[p].properties;
+    var kind = c.combos[c.k[p]];
+    return {event_type: kind[0], claim_status: kind[1]};
+  }
+
   Engine.prototype.make = function (st, i) {
-    var f = st.spec.features[i], layer = L.GeoJSON.geometryToLayer(f, st.group.options);
+    var f = st.spec.compact ? compactFeature(st, i) : st.spec.features[i], layer = L.GeoJSON.geometryToLayer(f, st.group.options);
     layer.feature = f;
     layer.defaultOptions = layer.options;
     st.group.resetStyle(layer);
@@ -207,7 +229,7 @@
   function aggregate(engine, st, positions) {
     var size = engine.history.cell, fams = engine.history.families, cells = {}, keys = [];
     positions.forEach(function (p) {
-      var f = st.spec.features[p], c = f.geometry.coordinates, lon = c[0], lat = c[1];
+      var c = lonLat(st, p), lon = c[0], lat = c[1];
       var key = Math.floor(lat / size) * 100000 + Math.floor(lon / size);
       var cell = cells[key];
       if (!cell) {
@@ -215,7 +237,7 @@
                              min: Infinity, max: -Infinity};
         keys.push(key);
       }
-      var props = f.properties, fam = engine.family[props.event_type];
+      var props = kindOf(st, p), fam = engine.family[props.event_type];
       cell.n += 1; cell.lat += lat; cell.lon += lon;
       cell.fam[fam === undefined ? fams.length - 1 : fam] += 1;
       var claim = props.claim_status;
