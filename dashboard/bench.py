@@ -1,15 +1,22 @@
 """``python -m dashboard bench``: measured speed of the things users feel, printed, never asserted.
 
 - ``cold_load_ms``: read, validate and index the atlas, and join the events (first call in a process).
-- ``scrub_step_ms`` {p50, p95}: server work of one slider step: the state on the day, the date layers and the
-  map component's arguments as the app sends them (``ui.mapcomponent``: the base map rendered once, the date
-  layers' script per step), over every day of the range (``--every N`` samples every Nth day).
+- ``history_ms`` / ``history_kb``: build the history of every dated feature (``map.history``), sent to the
+  browser once per layer and filter set; ``_100k``: the same with ``--events`` synthetic events.
+- ``scrub_step_ms`` {p50, p95}: server work when the date reaches the app (the browser changes the date
+  itself): the state on the day and the map component's arguments, over every day of the range (``--every N``
+  samples every Nth day); ``payload_kb``: those arguments as JSON (the date, the window and two keys).
 - ``scrub_step_ms_100k``: the same with ``--events`` synthetic events added (fixed seed) to the bundled ones.
-- ``payload_kb`` {p50, p95}: size of those arguments as JSON, the map's part of a step's message (the
-  date-free base map's script, about 60 KB, rides along on every step: the component's arguments are sent whole).
 - ``snapshot_png_ms`` / ``snapshot_html_ms``: exports of one view, warm.
-- ``browser_scrub_ms`` {p50, p95} (``--browser``): key press to updated layers in Debian's Chromium;
-  ``browser_scrub_to_frame_ms``: to the start of the frame after that (when the canvas is redrawn).
+
+With ``--browser`` (Debian's Chromium, the app on a free port, every non-local request aborted), from
+``bench_time``: ``browser_step_frame_ms`` (key press on the map's date slider -> the start of the frame after
+the new layers were drawn), ``browser_drag_fps`` (distinct dates drawn per second while the slider is dragged
+across a year, one input event per frame; ``browser_mouse_drag_fps``: with Playwright's mouse), ``browser_play_fps`` (dates drawn per second playing by day at the top speed),
+``browser_step_frame_ms_100k`` (the step in the one-page atlas with 100,000 synthetic events),
+``panel_sync_ms`` (key press -> the app's counts show the date: the 250 ms pause, the run, the render),
+``page_once_kb`` (everything the app's websocket brings on opening), ``step_message_kb`` (what a date brings
+afterwards) and ``site_kb`` / ``site_kb_100k`` (the one-page atlas).
 """
 
 from __future__ import annotations
@@ -69,25 +76,37 @@ def with_synthetic_events(atlas: Atlas, n: int) -> Atlas:
 
 
 def scrub(atlas: Atlas, days: list[str]) -> tuple[list[float], list[float]]:
-    """Milliseconds and payload KB of one server-side slider step, per day."""
-    from .map.layers import date_view
+    """Milliseconds and payload KB of the server's part of a date step, per day (the browser holds the map)."""
+    from .map.component import base_args
+    from .map.history import history_json, history_key
     from .ui import mapcomponent
 
     sent: list[dict] = []
     real, mapcomponent._component = mapcomponent._component, lambda **kw: sent.append(kw)  # noqa: SLF001
     try:
         times, sizes = [], []
-        for day in days:
+        for n, day in enumerate(days):
             view = ViewState(day)
             start = time.perf_counter()
-            state = state_on(atlas, day, view.event_window)
-            mapcomponent.atlas_map(atlas, view.basemap, date_view(atlas, state, view.options), key="bench",
-                                   height=680)
+            state_on(atlas, day, view.event_window)
+            history = history_json(atlas, view.options)
+            has = {"base": base_args(atlas, view.basemap)["key"], "history": history_key(history)}
+            mapcomponent.time_map(atlas, view.basemap, history, day=day, day_seq=n, window=view.event_window,
+                                  key="bench", height=680, has=has)
             times.append((time.perf_counter() - start) * 1000)
             sizes.append(len(json.dumps(sent.pop()).encode("utf-8")) / 1024)
     finally:
         mapcomponent._component = real  # noqa: SLF001
     return times, sizes
+
+
+def history_cost(atlas: Atlas) -> tuple[float, float]:
+    """Milliseconds to build the default view's history (first time) and its size in KB."""
+    from .map.history import history_json
+
+    start = time.perf_counter()
+    text = history_json(atlas, ViewState("2020-11-10").options)
+    return round((time.perf_counter() - start) * 1000), round(len(text.encode("utf-8")) / 1024)
 
 
 def every_day(atlas: Atlas, every: int) -> list[str]:
@@ -101,6 +120,7 @@ def run(data_dir: Path, events: int, every: int, browser: bool, progress) -> dic
     atlas = load_atlas(data_dir)
     joined_events(atlas)
     out["cold_load_ms"] = round((time.perf_counter() - start) * 1000, 1)
+    out["history_ms"], out["history_kb"] = history_cost(atlas)
     days = every_day(atlas, every)
     progress(f"scrubbing {len(days)} days ({atlas.first_day} to {atlas.last_day}, every {every})")
     scrub(atlas, days[:5])  # warm the per-feature caches, as a running app has
@@ -113,6 +133,8 @@ def run(data_dir: Path, events: int, every: int, browser: bool, progress) -> dic
         start = time.perf_counter()
         joined_events(big)
         out["join_100k_ms" if events == 100_000 else f"join_{events}_ms"] = round((time.perf_counter() - start) * 1000)
+        suffix = "100k" if events == 100_000 else str(events)
+        out[f"history_ms_{suffix}"], out[f"history_kb_{suffix}"] = history_cost(big)
         scrub(big, days[:5])
         times, sizes = scrub(big, days)
         key = "scrub_step_ms_100k" if events == 100_000 else f"scrub_step_ms_{events}"
@@ -133,15 +155,14 @@ def run(data_dir: Path, events: int, every: int, browser: bool, progress) -> dic
     export_html(atlas, view)
     out["snapshot_html_ms"] = round((time.perf_counter() - start) * 1000)
     if browser:
-        from . import bench_browser
+        from . import bench_time
 
-        progress("browser scrub (Chromium)")
-        result = bench_browser.run(steps=25, data_dir=None if data_dir == default_data_dir() else data_dir,
-                                   start_day=None, zoom=9)
-        out["browser_scrub_ms"] = {k: result[k] for k in ("p50", "p95") if k in result} | {
-            "n": result.get("steps", 25)}
-        out["browser_scrub_to_frame_ms"] = {"p50": result["frame_p50"], "p95": result["frame_p95"],
-                                            "n": result.get("steps", 25)}
+        progress("browser: the app's map (Chromium)")
+        out.update(bench_time.app_figures(None if data_dir == default_data_dir() else data_dir, progress))
+        if events:
+            progress(f"browser: the one-page atlas with {events:,} synthetic events")
+            out.update(bench_time.site_figures(big, "100k" if events == 100_000 else str(events)))
+        out.update(bench_time.site_figures(atlas, ""))
     return out
 
 

@@ -148,3 +148,22 @@ def test_a_permalink_restores_the_date_and_the_layers(open_app):
     ids = frame.evaluate(FEATURE_IDS)
     assert "border_incidents:i1" in ids and "control_zones:z-west-az" in ids
     assert not [i for i in ids if i.startswith(("events:", "peacekeeper_posts:"))]
+
+
+def test_a_layer_toggle_brings_a_new_history_and_the_map_keeps_its_date_and_zoom(open_app):
+    page, frame, _, errors = open_app("?date=2020-11-12")
+    frame.evaluate("() => window.map.setZoom(9)")
+    frame.wait_for_function("() => window.map.getZoom() === 9")
+    frame.evaluate("() => { window.__probe = 'same document'; }")
+    frame.locator(".tc-slider").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url("**date=2020-11-13**")
+    wait_idle(page)
+    assert "events" in frame.evaluate("() => atlasEngine.visibleIds()")
+    page.locator('[data-testid="stSidebar"]').get_by_label("Events", exact=True).uncheck()
+    frame.wait_for_function("() => !('events' in atlasEngine.visibleIds())")
+    assert frame.evaluate("() => atlasEngine.date()") == "2020-11-13"
+    assert frame.evaluate("() => window.map.getZoom()") == 9 and frame.evaluate("() => window.__probe")
+    ids = frame.evaluate(FEATURE_IDS)
+    assert not [i for i in ids if i.startswith("events:")] and "control_zones:z-west-az" in ids
+    assert errors == []

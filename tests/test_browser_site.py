@@ -185,8 +185,9 @@ def test_play_by_day_draws_every_day_until_paused(tiny_site, offline_file_page):
     assert page.get_attribute(".tc-play", "aria-pressed") == "false"
 
 
-def test_a_phone_can_tap_the_date_and_the_control_fits_its_width(browser, tiny_site):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+def test_a_phone_can_tap_the_date_and_the_control_fits_its_width(offline_file_page, tiny_site):
+    first, _ = offline_file_page(tiny_site)
+    context = first.context.browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
     page = context.new_page()
     page.goto(tiny_site.as_uri())
@@ -194,7 +195,7 @@ def test_a_phone_can_tap_the_date_and_the_control_fits_its_width(browser, tiny_s
     box = page.locator(".tc-slider").bounding_box()
     assert box["height"] >= 32 and box["width"] >= 300  # a full-width touch target of its own row
     page.touchscreen.tap(box["x"] + box["width"] * 0.25, box["y"] + box["height"] / 2)
-    page.wait_for_function(TAG_DATE + " < '2010-01-01'")
+    page.wait_for_function(TAG_DATE + " !== '2020-11-12'")
     day = page.evaluate("() => atlasEngine.dateNumber()")
     assert page.get_attribute(".tc-slider", "aria-valuetext") == page.evaluate("n => atlas.days.longText(n)", day)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
@@ -243,3 +244,15 @@ def test_above_the_marker_threshold_the_browser_counts_events_by_cell_as_the_ser
         assert any(k == "Sources" and "side panel" in v for k, v in popup["f"])
     else:
         assert popup["t"] == "Deployment: East" and [s[0] for s in popup["s"]] == ["Report <b>A</b>", "Report B"]
+
+
+def test_every_change_day_is_a_slider_position_and_quiet_years_take_few(tiny_dir, tiny_site, offline_file_page):
+    page, _ = offline_file_page(tiny_site)
+    page.wait_for_function("() => window.atlasEngine")
+    days = page.evaluate("""() => { const s = document.querySelector('.tc-slider'), out = [];
+      for (let v = 0; v <= +s.max; v++) { s.value = String(v); s.dispatchEvent(new Event('input'));
+        out.push(atlasEngine.date()); } return out; }""")
+    assert days == sorted(set(days)) and days[0] == "1994-05-12" and days[-1] == "2024-06-12"
+    assert set(changes.change_days(load_atlas(tiny_dir))) <= set(days)
+    assert sum(d < "2020-11-10" for d in days) <= 40  # 26 quiet years: a few positions, not a third of the track
+    assert {f"2020-11-{d}" for d in range(10, 31)} <= set(days)  # after a change, every day has its own

@@ -47,14 +47,16 @@ def held(key: str) -> dict:
 
 
 def time_map(atlas: Atlas, basemap: str, history: str, *, day: str, day_seq: int, window: EventWindow, key: str,
-             height: int, fly_to: tuple[float, float, float, int] | None = None) -> dict | None:
+             height: int, fly_to: tuple[float, float, float, int] | None = None,
+             has: dict | None = None) -> dict | None:
     """Draw the map with its time engine; return ``{"selected", "center", "zoom", "date", "has"}`` (or None).
 
     ``day`` is applied in the browser only when ``day_seq`` changes (the date was set on this side); the
-    date the user moves to in the browser comes back as ``date``.
+    date the user moves to in the browser comes back as ``date``. ``has``: what the frame holds (default: what
+    its value says, ``held``).
     """
     base = base_args(atlas, basemap)
-    has, hkey = held(key), history_key(history)
+    has, hkey = held(key) if has is None else has, history_key(history)
     base_sent = None if has.get("base") == base["key"] else {k: v for k, v in base.items() if k != "bounds"}
     return _component(base=base_sent, base_key=base["key"], history=None if has.get("history") == hkey else history,
                       history_key=hkey, day=day, day_seq=day_seq,

@@ -3,12 +3,40 @@
  * Home / End the ends), buttons jump to the previous / next change, and play advances by a day, a week,
  * a month or to the next change at an adjustable number of steps per second. The slider announces the date
  * to screen readers (aria-valuetext "10 November 2020").
+ *
+ * The slider's positions are days, but a stretch of more than QUIET_DAYS without a change (1994 to 2020 in
+ * the bundled atlas) gets at most QUIET_POSITIONS of them: otherwise those years take most of the track and
+ * a pixel is weeks. Every change day is a position; the keys and play still move by single days.
  */
 (function () {
   "use strict";
   var STEPS = [["1", "1 day"], ["7", "1 week"], ["month", "1 month"], ["change", "Next change"]];
   var SPEEDS = [1, 2, 5, 10, 20, 30, 60];
   var DEFAULT_SPEED = 20;
+  var QUIET_DAYS = 365, QUIET_POSITIONS = 40;
+
+  /* The days the slider's positions stand for, ascending: every day, but sparse across quiet stretches. */
+  function positions(engine) {
+    var marks = [engine.first].concat(engine.changes.filter(function (d) {
+      return d > engine.first && d < engine.last; }), [engine.last]);
+    var days = [];
+    for (var k = 0; k + 1 < marks.length; k++) {
+      var gap = marks[k + 1] - marks[k], step = gap > QUIET_DAYS ? Math.ceil(gap / QUIET_POSITIONS) : 1;
+      for (var d = marks[k]; d < marks[k + 1]; d += step) days.push(d);
+    }
+    days.push(engine.last);
+    return days;
+  }
+
+  /* The last position whose day is on or before ``day``. */
+  function positionOf(days, day) {
+    var lo = 0, hi = days.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (days[mid] <= day) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
 
   function el(tag, cls, parent, text) {
     var node = document.createElement(tag);
@@ -74,7 +102,7 @@
       });
     }
 
-    this.slider.addEventListener("input", function () { self.go(+self.slider.value, "drag"); });
+    this.slider.addEventListener("input", function () { self.go(self.days[+self.slider.value], "drag"); });
     this.slider.addEventListener("keydown", function (e) { self.key(e); });
     this.prev.addEventListener("click", function () { self.go(engine.previousChange(), "change"); });
     this.next.addEventListener("click", function () { self.go(engine.nextChange(), "change"); });
@@ -85,8 +113,9 @@
 
   /* Take the engine's range and date (a new history may bring a new range). */
   Control.prototype.reset = function () {
-    this.slider.min = String(this.engine.first);
-    this.slider.max = String(this.engine.last);
+    this.days = positions(this.engine);
+    this.slider.min = "0";
+    this.slider.max = String(this.days.length - 1);
     if (this.keyDates) this.fillKeyDates();
     this.sync();
   };
@@ -103,7 +132,8 @@
   /* Show the engine's date on the slider, its label and the buttons. */
   Control.prototype.sync = function () {
     var e = this.engine, n = e.dateNumber();
-    if (+this.slider.value !== n) this.slider.value = String(n);
+    var at = positionOf(this.days, n);
+    if (+this.slider.value !== at) this.slider.value = String(at);
     var text = atlas.days.longText(n);
     this.slider.setAttribute("aria-valuetext", text);
     this.label.textContent = text;
