@@ -12,7 +12,8 @@
 With ``--browser`` (Debian's Chromium, the app on a free port, every non-local request aborted), from
 ``bench_time``: ``browser_step_frame_ms`` (key press on the map's date slider -> the start of the frame after
 the new layers were drawn), ``browser_drag_fps`` (distinct dates drawn per second while the slider is dragged
-across a year, one input event per frame; ``browser_mouse_drag_fps``: with Playwright's mouse), ``browser_play_fps`` (dates drawn per second playing by day at the top speed),
+across a year, one input event per frame; ``browser_mouse_drag_fps``: with Playwright's mouse),
+``browser_play_fps`` (dates drawn per second playing by day at the top speed),
 ``browser_step_frame_ms_100k`` (the step in the one-page atlas with 100,000 synthetic events),
 ``panel_sync_ms`` (key press -> the app's counts show the date: the 250 ms pause, the run, the render),
 ``page_once_kb`` (everything the app's websocket brings on opening), ``step_message_kb`` (what a date brings

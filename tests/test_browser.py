@@ -160,7 +160,8 @@ def test_a_layer_toggle_brings_a_new_history_and_the_map_keeps_its_date_and_zoom
     page.wait_for_url("**date=2020-11-13**")
     wait_idle(page)
     assert "events" in frame.evaluate("() => atlasEngine.visibleIds()")
-    page.locator('[data-testid="stSidebar"]').get_by_label("Events", exact=True).uncheck()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_test_id("stCheckbox").filter(has=page.get_by_text("Events", exact=True)).click()
     frame.wait_for_function("() => !('events' in atlasEngine.visibleIds())")
     assert frame.evaluate("() => atlasEngine.date()") == "2020-11-13"
     assert frame.evaluate("() => window.map.getZoom()") == 9 and frame.evaluate("() => window.__probe")

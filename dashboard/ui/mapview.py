@@ -39,7 +39,7 @@ def _on_key_date() -> None:
 
 
 def date_controls(atlas: Atlas, names: str) -> None:
-    """The key dates (the slider, steps and play are the map's own, under it)."""
+    """The key dates (the slider, steps and play are the map's own, above it)."""
     keys = changes.key_dates(atlas, names)
     labels = {k.day: f"{k.day}: {k.label}" for k in keys}
     st.selectbox(L.KEY_DATE.label, list(labels), index=None, key=L.KEY_DATE.key, format_func=labels.get,

@@ -127,7 +127,7 @@
     };
     legend.addTo(map);
     map.on("popupopen", function (e) {  // on a narrow map (a phone) a popup keeps to the map's width
-      var room = map.getSize().x - 50;
+      var room = map.getSize().x - 90;  // the popup's frame (~46 px) and the pan padding (2 x 20 px) around it
       if (room < 360 && e.popup.options.maxWidth !== Math.max(160, room)) {
         e.popup.options.maxWidth = Math.max(160, room);
         e.popup.update();

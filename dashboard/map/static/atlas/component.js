@@ -71,6 +71,11 @@
     style.textContent = args.base.style;
     document.head.appendChild(style);
     return Promise.all([load(args.base.css, stylesheet), load(args.base.js, script)]).then(function () {
+      /* Leaflet focuses the map on mousedown and then restores this frame's scroll, not the app page's: the
+         page scrolled to show the whole frame between press and release, and a tap on a phone missed. */
+      L.Map.Keyboard.prototype._onMouseDown = function () {
+        if (!this._focused) this._map._container.focus({preventScroll: true});
+      };
       var el = document.createElement("script");
       el.textContent = args.base.script;
       document.body.appendChild(el);

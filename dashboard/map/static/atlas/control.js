@@ -1,8 +1,8 @@
-/* Karabakh Conflict Atlas: the date control under the map. It drives the time engine (engine.js) directly:
+/* Karabakh Conflict Atlas: the date control above the map. It drives the time engine (engine.js) directly:
  * dragging redraws on every input event, the keyboard steps (arrows a day, Page Up / Page Down a month,
  * Home / End the ends), buttons jump to the previous / next change, and play advances by a day, a week,
  * a month or to the next change at an adjustable number of steps per second. The slider announces the date
- * to screen readers (aria-valuetext "10 November 2020").
+ * to screen readers (aria-valuetext "10 November 2020"). It sits above the map, in the map's own frame.
  *
  * The slider's positions are days, but a stretch of more than QUIET_DAYS without a change (1994 to 2020 in
  * the bundled atlas) gets at most QUIET_POSITIONS of them: otherwise those years take most of the track and
@@ -71,7 +71,8 @@
     this.engine = engine;
     this.options = options || {};
     this.playing = false;
-    var bar = this.bar = el("div", "atlas-timebar", host);
+    var bar = this.bar = el("div", "atlas-timebar");
+    host.insertBefore(bar, host.firstChild);  // above the map: on a phone it is on the first screen
     bar.setAttribute("role", "group");
     bar.setAttribute("aria-label", "Date controls");
     var buttons = el("div", "tc-buttons", bar);

@@ -1,5 +1,5 @@
 /* Karabakh Conflict Atlas: the whole atlas as one page (python -m dashboard export-site). The folium map,
- * the time engine with its date control under it, and a panel of layer toggles, the place-name form and the
+ * the time engine with its date control above it, and a panel of layer toggles, the place-name form and the
  * event window. The page opens at the date in its address (#date=YYYY-MM-DD), else at the one it was
  * exported for, and keeps the address on the date shown, so a link shares the view.
  */
