@@ -38,8 +38,15 @@ def map_args(at) -> dict:
     [component] = at.get("component_instance")
     assert component.proto.component_name == mapcomponent.FRAME_TITLE
     args = json.loads(component.proto.json_args)
+    if "date" in args:  # compare mode: one comparison's layers (tests/test_compare.py)
+        return {**args, "layers": json.loads(args["date"])}
     return {**args, "size": len(component.proto.json_args),
             "history_doc": json.loads(args["history"]) if args["history"] else None}
+
+
+def drawn(args) -> str:
+    """Compare mode's layers as JSON text (feature ids and styles)."""
+    return args["date"]
 
 
 def drawn_layers(args) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.bench_browser import CHROMIUM, AppServer, launch, map_frame, offline_context, slider_thumb, wait_idle
+from dashboard.bench_browser import CHROMIUM, AppServer, launch, map_frame, offline_context, wait_idle
 
 pytestmark = [
     pytest.mark.browser,
@@ -55,7 +55,7 @@ def test_twenty_sessions_scrub_without_errors(capsys):
             while time.monotonic() < deadline and any(s["presses"] < MAX_PRESSES for s in sessions):
                 for s in sessions:  # round robin: every session keeps the server busy
                     if s["presses"] < MAX_PRESSES:
-                        slider_thumb(s["page"]).focus()
+                        s["frame"].locator(".tc-slider").focus()  # the map's own date control
                         s["page"].keyboard.press("ArrowRight")
                         s["presses"] += 1
             for s in sessions:
@@ -65,6 +65,7 @@ def test_twenty_sessions_scrub_without_errors(capsys):
                     "d => document.querySelector('.datetag') && "
                     "document.querySelector('.datetag').getAttribute('data-date') === d", arg=expected,
                     timeout=120_000)
+                s["page"].wait_for_url(f"**date={expected}**", timeout=120_000)  # the app followed the map
                 assert s["page"].locator('[data-testid="stException"]').count() == 0
             after = rss_kb(server.proc.pid)
             server.wait_healthy(10)

@@ -96,7 +96,7 @@
     } else {
       engine = atlas.engine(map, history, {day: args.day, window: args.window});
       control = atlas.timeControl(engine, document.querySelector(".atlas-frame"), {});
-      map.invalidateSize();
+      map.invalidateSize({animate: false});  // the map lost the bar's height: no animated pan after it
       engine.onDate(function (day, source) { if (source !== "streamlit") report(); });
     }
     historyKey = history.key;

@@ -77,7 +77,7 @@
     var engine = atlas.engine(map, spec.history, {day: hashDate() || spec.day, window: eventWindow(spec.window)});
     var control = atlas.timeControl(engine, frame, {keyDates: true});
     settings(map, engine, spec);
-    map.invalidateSize();
+    map.invalidateSize({animate: false});  // the map lost the bar's height: no animated pan after it
     var pending = null;
     engine.onDate(function (day) {
       clearTimeout(pending);
