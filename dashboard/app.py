@@ -62,10 +62,7 @@ def main() -> None:
         st.markdown(compare.COMPARE_CSS, unsafe_allow_html=True)
         compare.render(atlas)
         return
-    playing = bool(st.session_state.get(S.PLAYING, False))
-    fragment = st.fragment(mapview.fragment, run_every=mapview.PLAY_INTERVAL_S if playing else None,
-                           key=L.FRAGMENT)
-    fragment(atlas, playing)
+    st.fragment(mapview.fragment, key=L.FRAGMENT)(atlas)
 
 
 main()

@@ -1,20 +1,27 @@
 """``python -m dashboard bench``: measured speed of the things users feel, printed, never asserted.
 
 - ``cold_load_ms``: read, validate and index the atlas, and join the events (first call in a process).
-- ``scrub_step_ms`` {p50, p95}: server work of one slider step: the state on the day, the date layers and the
-  map component's arguments as the app sends them (``ui.mapcomponent``: the base map rendered once, the date
-  layers' script per step), over every day of the range (``--every N`` samples every Nth day).
+- ``scrub_step_ms`` {p50, p95}: server work of one date step (the browser draws the map from the history it
+  holds): the state on the day and the map component's small per-run arguments, over every day of the range
+  (``--every N`` samples every Nth day).
 - ``scrub_step_ms_100k``: the same with ``--events`` synthetic events added (fixed seed) to the bundled ones.
-- ``payload_kb`` {p50, p95}: size of those arguments as JSON, the map's part of a step's message (the
-  date-free base map's script, about 60 KB, rides along on every step: the component's arguments are sent whole).
+- ``payload_kb`` {p50, p95}: size of those arguments as JSON (the base map and the history are sent only when the
+  browser's frame does not hold them).
 - ``snapshot_png_ms`` / ``snapshot_html_ms``: exports of one view, warm.
 - ``read_hostile_wide`` / ``read_valid_200k``: peak memory (MB, the child process's ``ru_maxrss``) and seconds
   of the app's upload path on a 77 KB file with a 3,000-column header over 30,000 one-field lines, and on
   200,000 valid events just under the 50 MB limit, each in a fresh process (``bench_reading``; skip with
   ``--no-reading``); ``read_acled_100k``: 100,000 rows in ACLED's export layout through the upload path;
   ``read_import_acled_100k``: the same file through ``import-acled``.
-- ``browser_scrub_ms`` {p50, p95} (``--browser``): key press to updated layers in Debian's Chromium;
-  ``browser_scrub_to_frame_ms``: to the start of the frame after that (when the canvas is redrawn).
+- ``history_ms`` / ``history_kb``: building the history the browser's time engine holds (every version of every
+  dated feature, sent once per atlas, layer set and filter set).
+- With ``--browser`` (Debian's Chromium, the app on a free port, every non-local request aborted), from
+  ``bench_time``: ``browser_step_frame_ms`` (key press on the map's date slider -> the start of the frame after
+  the new layers were drawn), ``browser_drag_fps`` (distinct dates drawn per second while the slider is dragged
+  across a year), ``browser_play_fps`` (dates per second playing by day at the top speed),
+  ``browser_step_frame_ms_100k`` (the step in the one-page atlas with 100,000 synthetic events),
+  ``panel_sync_ms`` (key press -> the app's counts show the date), ``page_once_kb``, ``step_message_kb`` and
+  ``site_kb`` / ``site_kb_100k`` (the one-page atlas).
 - ``load_*`` (``--load``): 20 Chromium sessions scrub against one server (``bench_load``): key presses handled,
   the server's memory per session, and the errors seen (any error: exit status 1).
 
@@ -100,24 +107,36 @@ def component_calls(name: str):
 
 
 def scrub(atlas: Atlas, days: list[str]) -> tuple[list[float], list[float]]:
-    """Milliseconds and payload KB of one server-side slider step, per day."""
+    """Milliseconds and payload KB of the server's part of a date step, per day (the browser holds the map)."""
     from .bench_browser import quiet_bare_mode
-    from .map.layers import date_view
+    from .map.component import base_args
+    from .map.history import history_json, history_key
 
     quiet_bare_mode()  # the map component is declared and called (caught) outside an app run
     from .ui import mapcomponent
 
     with component_calls(mapcomponent.FRAME_TITLE) as sent:  # the iframe is titled with the component's name
         times, sizes = [], []
-        for day in days:
+        for n, day in enumerate(days):
             view = ViewState(day)
             start = time.perf_counter()
-            state = state_on(atlas, day, view.event_window)
-            mapcomponent.atlas_map(atlas, view.basemap, date_view(atlas, state, view.options), key="bench",
-                                   height=680)
+            state_on(atlas, day, view.event_window)
+            history = history_json(atlas, view.options)
+            has = {"base": base_args(atlas, view.basemap)["key"], "history": history_key(history)}
+            mapcomponent.time_map(atlas, view.basemap, history, day=day, day_seq=n, window=view.event_window,
+                                  key="bench", height=680, has=has)
             times.append((time.perf_counter() - start) * 1000)
             sizes.append(len(json.dumps(sent.pop()).encode("utf-8")) / 1024)
     return times, sizes
+
+
+def history_cost(atlas: Atlas) -> tuple[float, float]:
+    """Milliseconds to build the default view's history (first time) and its size in KB."""
+    from .map.history import history_json
+
+    start = time.perf_counter()
+    text = history_json(atlas, ViewState("2020-11-10").options)
+    return round((time.perf_counter() - start) * 1000), round(len(text.encode("utf-8")) / 1024)
 
 
 def every_day(atlas: Atlas, every: int) -> list[str]:
@@ -133,25 +152,30 @@ def run(data_dir: Path, events: int, every: int, browser: bool, progress, readin
     atlas = load_atlas(data_dir)
     joined_events(atlas)
     out["cold_load_ms"] = round((time.perf_counter() - start) * 1000, 1)
+    out["history_ms"], out["history_kb"] = history_cost(atlas)
     days = every_day(atlas, every)
     progress(f"scrubbing {len(days)} days ({atlas.first_day} to {atlas.last_day}, every {every})")
     scrub(atlas, days[:5])  # warm the per-feature caches, as a running app has
     times, sizes = scrub(atlas, days)
     out["scrub_step_ms"] = percentiles(times)
     out["payload_kb"] = percentiles(sizes)
+    big = None
     if events:
-        out |= _scale(atlas, events, days, progress)
+        scale, big = _scale(atlas, events, days, progress)
+        out |= scale
     out |= _exports(atlas, progress)
     if reading:
         out |= _reading(progress)
     app_data = None if data_dir == default_data_dir() else data_dir
     if browser:
-        from . import bench_browser
+        from . import bench_time
 
-        progress("browser scrub (Chromium)")
-        result = bench_browser.run(steps=25, data_dir=app_data, start_day=None, zoom=9)
-        out["browser_scrub_ms"] = result["to_layers_ms"]
-        out["browser_scrub_to_frame_ms"] = result["to_frame_ms"]
+        progress("browser: the app's map (Chromium)")
+        out.update(bench_time.app_figures(app_data, progress))
+        if big is not None:
+            progress(f"browser: the one-page atlas with {events:,} synthetic events")
+            out.update(bench_time.site_figures(big, "100k" if events == 100_000 else str(events)))
+        out.update(bench_time.site_figures(atlas, ""))
     if load:
         from . import bench_load
 
@@ -163,20 +187,22 @@ def run(data_dir: Path, events: int, every: int, browser: bool, progress, readin
     return out
 
 
-def _scale(atlas: Atlas, events: int, days: list[str], progress) -> dict:
-    """The scrub again with ``events`` synthetic events added, and the join of them all."""
+def _scale(atlas: Atlas, events: int, days: list[str], progress) -> tuple[dict, Atlas]:
+    """The scrub again with ``events`` synthetic events added, the join of them all and their history."""
     out = {}
     progress(f"adding {events:,} synthetic events")
     big = with_synthetic_events(atlas, events)
     start = time.perf_counter()
     joined_events(big)
     out["join_100k_ms" if events == 100_000 else f"join_{events}_ms"] = round((time.perf_counter() - start) * 1000)
+    suffix = "100k" if events == 100_000 else str(events)
+    out[f"history_ms_{suffix}"], out[f"history_kb_{suffix}"] = history_cost(big)
     scrub(big, days[:5])
     times, sizes = scrub(big, days)
     key = "scrub_step_ms_100k" if events == 100_000 else f"scrub_step_ms_{events}"
     out[key] = percentiles(times)
     out[key.replace("scrub_step_ms", "payload_kb")] = percentiles(sizes)
-    return out
+    return out, big
 
 
 def _exports(atlas: Atlas, progress) -> dict:

@@ -52,12 +52,11 @@ def _open(browser, server, n: int, errors: list[str], blocked: list[str]) -> tup
 
 def _scrub(sessions: list[dict], seconds: float, max_presses: int, clock) -> None:
     """Press ArrowRight in each session in turn until the time is up or each has pressed ``max_presses``."""
-    slider_thumb = harness().slider_thumb
     deadline = clock() + seconds
     while clock() < deadline and any(s["presses"] < max_presses for s in sessions):
         for s in sessions:
             if s["presses"] < max_presses:
-                slider_thumb(s["page"]).focus()
+                s["frame"].locator(".tc-slider").focus()  # the map's own date control
                 s["page"].keyboard.press("ArrowRight")
                 s["presses"] += 1
 
@@ -72,6 +71,7 @@ def _settle(sessions: list[dict], errors: list[str]) -> None:
         try:
             h.wait_idle(s["page"], timeout=SETTLE_MS)
             h.wait_shown_day(s["frame"], expected, timeout=SETTLE_MS)
+            s["page"].wait_for_url(f"**date={expected}**", timeout=SETTLE_MS)  # the app followed the map
         except PlaywrightError as exc:
             shown = h.shown_day(s["frame"])
             errors.append(f"session {i}: shows {shown}, not {expected} after {s['presses']} presses "

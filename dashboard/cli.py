@@ -246,6 +246,18 @@ def cmd_export_dataset(args) -> int:
     return 0
 
 
+def cmd_export_site(args) -> int:
+    from .map.site import DEFAULT_DAY, export_site
+
+    atlas = _load(args)
+    first, last = atlas.day_range
+    day = min(max(args.date or DEFAULT_DAY, first), last)
+    path = export_site(atlas, args.out, day)
+    print(f"{path} ({path.stat().st_size / 1024:,.0f} KB): opens at {day}; add #date=YYYY-MM-DD to its address "
+          "for another date")
+    return 0
+
+
 def cmd_build(args) -> int:
     from .core.atlas import default_data_dir
     from .core.build import build_all, write_layers
@@ -348,6 +360,14 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write (created if needed)")
     p.set_defaults(func=cmd_export_dataset)
+
+    p = sub.add_parser("export-site", help="the whole atlas as one offline page (DIR/index.html): every date, "
+                                           "the date control, legend, popups with sources, layer toggles")
+    _common(p)
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write (created if needed)")
+    p.add_argument("--date", type=_date, default=None,
+                   help="the date it opens at (default 2020-11-10); #date=YYYY-MM-DD in its address wins")
+    p.set_defaults(func=cmd_export_site)
 
     sub.add_parser("bench", help="measure scrub steps, payloads, load and exports (see bench --help)", add_help=False)
 

@@ -10,7 +10,6 @@ from streamlit.testing.v1 import AppTest
 from dashboard.core.view import LAYER_KEYS
 from dashboard.ui import labels as L
 from dashboard.ui import mapcomponent
-from dashboard.ui import mapview as ui_map
 
 from .conftest import make_atlas
 
@@ -39,12 +38,35 @@ def map_args(at) -> dict:
     [component] = at.get("component_instance")
     assert component.proto.component_name == mapcomponent.FRAME_TITLE
     args = json.loads(component.proto.json_args)
-    return {**args, "layers": json.loads(args["date"])}
+    if "date" in args:  # compare mode: one comparison's layers (tests/test_compare.py)
+        return {**args, "layers": json.loads(args["date"])}
+    return {**args, "size": len(component.proto.json_args),
+            "history_doc": json.loads(args["history"]) if args["history"] else None}
 
 
 def drawn(args) -> str:
-    """The date layers' JSON text (feature ids and styles, the date tag and the names switch)."""
+    """Compare mode's layers as JSON text (feature ids and styles)."""
     return args["date"]
+
+
+def drawn_layers(args) -> list[str]:
+    """The layers of the history sent to the map (every dated feature of each, once)."""
+    return [layer["name"] for layer in args["history_doc"]["layers"]]
+
+
+def holds(args) -> dict:
+    """The component's value once the browser's frame holds the base map and history of ``args``."""
+    return {"has": {"base": args["base_key"], "history": args["history_key"]}}
+
+
+def map_moves_to(at, day: str) -> None:
+    """The user moves the map's own date control to ``day`` and pauses: the map reports the date."""
+    at.session_state[L.MAP] = {**holds(map_args(at)), "date": day}
+    at.run()
+
+
+def day(at) -> date:
+    return at.session_state[L.DAY.key]
 
 
 def side_panel(at) -> str:
@@ -55,11 +77,9 @@ def side_panel(at) -> str:
 def test_every_widget_exists_with_its_label(app):
     at = app()
     assert not at.exception
-    assert at.slider(key=L.DAY.key).label == L.DAY.label
-    assert at.slider(key=L.DAY.key).value == date(2020, 11, 10)
-    for widget in (L.PREV_CHANGE, L.NEXT_CHANGE, L.PLAY):
-        assert at.button(key=widget.key).label == widget.label
-    for widget in (L.KEY_DATE, L.PLAY_STEP, L.PLACE, L.BASEMAP):
+    assert day(at) == date(2020, 11, 10) and map_args(at)["day"] == "2020-11-10"
+    assert not at.slider  # the date control is the map's own (dashboard/map/static/atlas/control.js)
+    for widget in (L.KEY_DATE, L.PLACE, L.BASEMAP):
         assert at.selectbox(key=widget.key).label == widget.label
     for key in LAYER_KEYS:
         assert at.checkbox(key=L.LAYERS[key].key).label == L.LAYERS[key].label
@@ -77,16 +97,18 @@ def test_every_widget_exists_with_its_label(app):
 def test_a_link_restores_the_view_and_the_link_follows_the_widgets(app):
     at = app(date="2021-05-12", layers="zones,incidents", names="az", window="last-7", claims="disputed")
     assert not at.warning and not notices(at)
-    assert at.slider(key=L.DAY.key).value == date(2021, 5, 12)
+    assert day(at) == date(2021, 5, 12)
     assert [k for k in LAYER_KEYS if at.checkbox(key=L.LAYERS[k].key).value] == ["zones", "incidents"]
     assert at.radio(key=L.NAMES.key).value == "az"
     assert at.number_input(key=L.WINDOW_DAYS.key).value == 7
     assert at.multiselect(key=L.CLAIMS.key).value == ["disputed"]
     args = map_args(at)
-    assert args["layers"]["day"] == "2021-05-12"
-    assert "border_incidents:i1" in drawn(args) and "events:" not in drawn(args)
+    assert args["day"] == "2021-05-12"
+    assert drawn_layers(args) == ["control_zones", "border_incidents"]
+    assert "border_incidents:i1" in args["history"] and "events:" not in args["history"]
+    assert args["window"] == {"since": None, "last_days": 7}
     at.checkbox(key=L.LAYERS["events"].key).check().run()
-    at.slider(key=L.DAY.key).set_value(date(2021, 5, 13)).run()
+    map_moves_to(at, "2021-05-13")
     assert at.query_params["date"] == "2021-05-13"
     assert at.query_params["layers"] == "zones,incidents,events"
     assert at.query_params["names"] == "az" and at.query_params["window"] == "last-7"
@@ -112,32 +134,47 @@ def test_invalid_link_parameters_are_ignored_with_a_visible_notice(app):
     assert L.NOTICE_PREFIX in warning
     for text in ("'2020-02-30' is not a date", "'rivers'", "basemap: 'google'"):
         assert text in warning
-    assert at.slider(key=L.DAY.key).value == date(2020, 11, 10)
+    assert day(at) == date(2020, 11, 10)
     assert [k for k in LAYER_KEYS if at.checkbox(key=L.LAYERS[k].key).value] == ["zones"]
     assert at.selectbox(key=L.BASEMAP.key).value == "none"
 
 
-def test_a_date_step_swaps_the_date_layers_but_keeps_the_map(app):
+def test_a_date_from_the_map_moves_the_panels_and_sends_nothing_of_the_map_again(app):
     at = app(date="2020-11-09")
     before = map_args(at)
     at.run()
-    assert map_args(at) == before  # same state, same arguments: the browser has nothing to redo
-    at.slider(key=L.DAY.key).set_value(date(2020, 11, 10)).run()
+    assert map_args(at) == before  # same state, same arguments
+    assert before["base"]["key"] == before["base_key"] and before["history_key"] == before["history_doc"]["key"]
+    assert "control_zones:z-west-arm" in before["history"] and "control_zones:z-west-az" in before["history"]
+    map_moves_to(at, "2020-11-10")
     after = map_args(at)
-    assert before["base"] == after["base"]  # the base map carries nothing of the date: drawn once
-    assert before["date_key"] != after["date_key"]
-    assert "control_zones:z-west-arm" in drawn(before) and "z-west-az" not in drawn(before)
-    assert "control_zones:z-west-az" in drawn(after) and "z-west-arm" not in drawn(after)
-    assert after["layers"]["day"] == "2020-11-10"
-    links = after["base"]["js"] + after["base"]["css"]
+    assert after["base"] is None and after["history"] is None  # the frame holds them: nothing re-sent
+    assert (after["base_key"], after["history_key"]) == (before["base_key"], before["history_key"])
+    assert after["day"] == "2020-11-10" and after["day_seq"] == before["day_seq"]  # the map is there already
+    assert after["size"] < 600  # a date step's whole message to the map
+    assert day(at) == date(2020, 11, 10) and at.query_params["date"] == "2020-11-10"
+    assert any("(2020-10-12 to 2020-11-10)" in c.value for c in at.caption)  # the counts follow
+    links = before["base"]["js"] + before["base"]["css"]
     assert links and not any(":" in u or u.startswith("/") for u in links)  # offline: files of the component
-    assert [u.rsplit("/", 1)[1] for u in links] == ["leaflet.js", "leaflet-default-icon.js", "atlas.js",
-                                                    "leaflet.css", "atlas.css"]
+    assert [u.rsplit("/", 1)[1] for u in links] == ["leaflet.js", "leaflet-default-icon.js", "atlas.js", "engine.js",
+                                                    "control.js", "leaflet.css", "atlas.css", "time.css"]
     assert after["view"] is None  # the user's view is left alone
     at.checkbox(key=L.LAYERS["zones"].key).uncheck().run()
-    assert map_args(at)["base"] == before["base"] and "control_zones:" not in drawn(map_args(at))
+    args = map_args(at)
+    assert args["base"] is None and args["history_key"] != before["history_key"]  # new layers: a new history
+    assert "control_zones" not in drawn_layers(args) and "peacekeeping" in drawn_layers(args)
     at.selectbox(key=L.BASEMAP.key).set_value("osm").run()
-    assert map_args(at)["base"]["key"] != before["base"]["key"]  # a new basemap is a new map (documented)
+    assert map_args(at)["base"]["key"] != before["base_key"]  # a new basemap is a new map (documented)
+
+
+def test_a_new_frame_that_holds_nothing_gets_the_map_again(app):
+    at = app(date="2020-11-09")
+    map_moves_to(at, "2020-11-09")
+    assert map_args(at)["history"] is None
+    at.session_state[L.MAP] = {"has": {"base": None, "history": None}, "date": "2020-11-09"}
+    at.run()
+    args = map_args(at)
+    assert args["base"]["key"] == args["base_key"] and args["history_doc"]["key"] == args["history_key"]
 
 
 def test_a_click_on_the_map_shows_the_full_sources_in_the_side_panel(app):
@@ -187,19 +224,23 @@ def test_a_permalink_selection_and_view_are_restored(app):
     args = map_args(at)
     view = args["view"]
     assert (view["lat"], view["lng"]) == pytest.approx((39.5, 46.5)) and view["zoom"] == 10  # once, to restore it
-    at.slider(key=L.DAY.key).set_value(date(2020, 11, 13)).run()
+    map_moves_to(at, "2020-11-13")
     assert map_args(at)["view"] is None
 
 
-def test_previous_and_next_change_and_key_dates_move_the_date(app):
+def test_a_key_date_moves_the_map_with_a_small_argument(app):
     at = app(date="2020-11-11")
-    at.button(key=L.NEXT_CHANGE.key).click().run()
-    assert at.slider(key=L.DAY.key).value == date(2020, 11, 12)
-    at.button(key=L.PREV_CHANGE.key).click().run()
-    assert at.slider(key=L.DAY.key).value == date(2020, 11, 10)
+    before = map_args(at)
     at.selectbox(key=L.KEY_DATE.key).set_value("2022-12-12").run()
-    assert at.slider(key=L.DAY.key).value == date(2022, 12, 12)
+    assert day(at) == date(2022, 12, 12)
+    args = map_args(at)
+    assert args["day"] == "2022-12-12" and args["day_seq"] == before["day_seq"] + 1  # the map is told to go
+    assert args["history_key"] == before["history_key"]
     assert at.selectbox(key=L.KEY_DATE.key).value is None  # ready for the next jump
+    map_moves_to(at, "2022-12-13")
+    assert map_args(at)["day_seq"] == args["day_seq"] and day(at) == date(2022, 12, 13)
+    map_moves_to(at, "2030-01-01")  # a date past the atlas's range is clamped
+    assert day(at) == date(2024, 6, 12)
 
 
 def test_what_changed_and_charts_follow_the_date(app):
@@ -212,7 +253,7 @@ def test_what_changed_and_charts_follow_the_date(app):
         assert {d.name for d in chart.proto.datasets} >= {"marker"}
         assert '"name": "marker"' in chart.proto.spec or '"name":"marker"' in chart.proto.spec
     specs = [c.proto.spec for c in charts]
-    at.slider(key=L.DAY.key).set_value(date(2020, 11, 20)).run()
+    map_moves_to(at, "2020-11-20")
     assert [c.proto.spec for c in at.get("vega_lite_chart")] == specs  # only the data moves
 
 
@@ -221,26 +262,13 @@ def test_names_switch_and_place_search(app):
     before = map_args(at)
     at.radio(key=L.NAMES.key).set_value("az").run()
     after = map_args(at)
-    assert after["layers"]["names"]["mode"] == "az"  # the date layers switch the labels' name form...
+    assert after["history_doc"]["names"]["mode"] == "az"  # the history switches the labels' name form...
     assert after["base"] == before["base"] and "Qərb" in after["base"]["script"]  # ...the base map stays
     at.selectbox(key=L.PLACE.key).set_value("east").run()
     args = map_args(at)
     assert (args["view"]["lat"], args["view"]["lng"]) == pytest.approx((39.5, 47.5))
     assert args["view"]["zoom"] == 12
     assert "Şərq" in side_panel(at)  # the place's names and sources in the side panel
-
-
-def test_play_advances_to_the_next_change(app, monkeypatch):
-    monkeypatch.setattr(ui_map, "PLAY_INTERVAL_S", 0.0)
-    at = app(date="2020-11-10")
-    at.button(key=L.PLAY.key).click().run()
-    assert at.button(key=L.PLAY.key).label == L.PAUSE_LABEL
-    at.run()
-    assert at.slider(key=L.DAY.key).value == date(2020, 11, 15)  # click run, then one tick: two changes on
-    at.button(key=L.PLAY.key).click().run()
-    assert at.button(key=L.PLAY.key).label == L.PLAY.label
-    at.run()
-    assert at.slider(key=L.DAY.key).value == date(2020, 11, 15)
 
 
 def test_the_map_needs_no_static_serving(app):
@@ -260,10 +288,11 @@ def test_an_event_window_from_a_link_drives_the_events_shown(app):
     at = app(date="2020-11-16", window="since-2020-11-02")
     assert at.radio(key=L.WINDOW_MODE.key).value == "since"
     assert at.date_input(key=L.WINDOW_SINCE.key).value == date(2020, 11, 2)
-    fg = drawn(map_args(at))
-    assert "events:e2" in fg and "events:e3" in fg and "events:e1" not in fg  # e3 runs 1-3 Nov
+    before = map_args(at)
+    assert before["window"] == {"since": "2020-11-02", "last_days": None}  # which events: tests/test_browser_engine
     at.radio(key=L.WINDOW_MODE.key).set_value("all").run()
-    assert "events:e1" in drawn(map_args(at))
+    after = map_args(at)
+    assert after["window"] == {"since": None, "last_days": None} and after["history_key"] == before["history_key"]
     assert at.query_params["window"] == "all"
 
 
@@ -281,3 +310,16 @@ def test_the_export_panel_offers_the_whole_dataset(app):
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert {"karabakh-atlas-dataset/atlas.gpkg", "karabakh-atlas-dataset/datapackage.json",
             "karabakh-atlas-dataset/README.md"} <= set(names)
+
+
+def test_the_export_panel_offers_the_whole_atlas_as_one_page_at_this_date(app):
+    at = app(date="2021-05-12", layers="zones,incidents,places", window="last-7")
+    at.selectbox(key=L.EXPORT_FORMAT.key).set_value("site").run()
+    at.button(key=L.EXPORT_PREPARE.key).click().run()
+    assert not at.exception
+    [(key, data)] = at.session_state["_export_ready"].items()
+    page = data.decode("utf-8")
+    assert key[0] == "site" and page.startswith("<!DOCTYPE html>")
+    assert 'atlas.site(' in page and '"day":"2021-05-12"' in page and '"window":"7"' in page
+    assert "border_incidents:i1" in page and "events:e1" not in page  # this view's layers, every date
+    assert "<script src=" not in page and "<link rel=\"stylesheet\"" not in page  # one file, nothing to fetch

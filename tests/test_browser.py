@@ -11,7 +11,6 @@ import pytest
 from tests.browser_harness import (
     CHROMIUM,
     MAP_FRAME,
-    slider_thumb,
     wait_idle,
 )
 
@@ -56,26 +55,62 @@ def test_markers_are_placed_with_2d_transforms(open_app):
     assert transforms and all(t.startswith("translate(") for t in transforms)
 
 
-def test_a_slider_step_swaps_the_zones_in_place_and_keeps_the_zoom(open_app):
-    page, frame, _, errors = open_app("?date=2020-11-09")
+def _received(page) -> list[bytes]:
+    """Every websocket message the page receives from now on (Streamlit's deltas, binary)."""
+    frames: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(
+        f if isinstance(f, bytes) else f.encode())))
+    return frames
+
+
+def test_a_step_in_the_map_swaps_the_zones_in_place_and_the_app_follows_without_resending_the_map(browser, server):
+    from dashboard.bench_browser import map_frame, offline_context
+
+    context = offline_context(browser, server.url, [], viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    frames = _received(page)
+    page.goto(f"{server.url}/?date=2020-11-09")
+    frame = map_frame(page)
+    wait_idle(page)
     frame.evaluate("() => window.map.setZoom(10)")
     frame.wait_for_function("() => window.map.getZoom() === 10")
-    wait_idle(page)  # the new view reaches the app (permalink), without a remount
+    page.wait_for_url("**view=**")  # the new view reaches the app (permalink), without a remount
+    wait_idle(page)
+    assert any(b"keyDates" in f for f in frames)  # the history came once, with the first runs
     page.locator(MAP_FRAME).evaluate("el => { el.dataset.probe = 'kept'; }")
     frame.evaluate("() => { window.__probe = 'same document'; }")
     assert "control_zones:z-west-arm" in frame.evaluate(FEATURE_IDS)
+    sent_before = len(frames)
 
-    slider_thumb(page).focus()
+    frame.locator(".tc-slider").focus()
     page.keyboard.press("ArrowRight")
     frame.wait_for_function("() => document.querySelector('.datetag').dataset.date === '2020-11-10'")
-
     ids = frame.evaluate(FEATURE_IDS)
     assert "control_zones:z-west-az" in ids and "control_zones:z-west-arm" not in ids
+    assert frame.get_attribute(".tc-slider", "aria-valuetext") == "10 November 2020"
+
+    page.wait_for_url("**date=2020-11-10**")  # the pause sent the date to the app: link, counts, panels follow
+    page.get_by_text("(2020-10-12 to 2020-11-10) match the date and filters").wait_for()
+    wait_idle(page)
     assert frame.evaluate("() => window.__probe") == "same document"  # the iframe was not reloaded
     assert page.locator(MAP_FRAME).evaluate("el => el.dataset.probe") == "kept"  # nor replaced
     assert frame.evaluate("() => window.map.getZoom()") == 10
-    assert frame.locator(".datetag").count() == 1  # the old date tag went with its layer
-    page.wait_for_url("**date=2020-11-10**")
+    assert frame.locator(".datetag").count() == 1
+    after = frames[sent_before:]
+    assert after and not any(b"keyDates" in f or b"leaflet.js" in f for f in after)  # no history, no base map
+    assert frame.evaluate("() => atlasEngine.date()") == "2020-11-10"  # the app's answer did not move the map
+    context.close()
+
+
+def test_a_key_date_chosen_in_the_app_moves_the_map_in_place(open_app):
+    page, frame, _, errors = open_app("?date=2020-11-09")
+    frame.evaluate("() => { window.__probe = 'same document'; }")
+    page.get_by_role("combobox", name="Jump to a key date").click()
+    page.get_by_role("option", name="2022-12-12: Blockade of the Lachin corridor begins").click()
+    frame.wait_for_function("() => document.querySelector('.datetag').dataset.date === '2022-12-12'")
+    page.wait_for_url("**date=2022-12-12**")
+    assert frame.evaluate("() => window.__probe") == "same document"
+    assert frame.get_attribute(".tc-slider", "aria-valuetext") == "12 December 2022"
     assert errors == []
 
 
@@ -104,7 +139,7 @@ def test_clicking_a_zone_opens_its_popup_and_lists_its_sources_in_the_side_panel
 
 def test_a_permalink_restores_the_date_and_the_layers(open_app):
     page, frame, _, _ = open_app("?date=2021-05-12&layers=zones,incidents")
-    assert slider_thumb(page).get_attribute("aria-valuetext") == "12 May 2021"
+    assert frame.get_attribute(".tc-slider", "aria-valuetext") == "12 May 2021"
     assert frame.get_attribute(".datetag", "data-date") == "2021-05-12"
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.get_by_label("Border incidents", exact=True).is_checked()
@@ -113,3 +148,23 @@ def test_a_permalink_restores_the_date_and_the_layers(open_app):
     ids = frame.evaluate(FEATURE_IDS)
     assert "border_incidents:i1" in ids and "control_zones:z-west-az" in ids
     assert not [i for i in ids if i.startswith(("events:", "peacekeeper_posts:"))]
+
+
+def test_a_layer_toggle_brings_a_new_history_and_the_map_keeps_its_date_and_zoom(open_app):
+    page, frame, _, errors = open_app("?date=2020-11-12")
+    frame.evaluate("() => window.map.setZoom(9)")
+    frame.wait_for_function("() => window.map.getZoom() === 9")
+    frame.evaluate("() => { window.__probe = 'same document'; }")
+    frame.locator(".tc-slider").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url("**date=2020-11-13**")
+    wait_idle(page)
+    assert "events" in frame.evaluate("() => atlasEngine.visibleIds()")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_test_id("stCheckbox").filter(has=page.get_by_text("Events", exact=True)).click()
+    frame.wait_for_function("() => !('events' in atlasEngine.visibleIds())")
+    assert frame.evaluate("() => atlasEngine.date()") == "2020-11-13"
+    assert frame.evaluate("() => window.map.getZoom()") == 9 and frame.evaluate("() => window.__probe")
+    ids = frame.evaluate(FEATURE_IDS)
+    assert not [i for i in ids if i.startswith("events:")] and "control_zones:z-west-az" in ids
+    assert errors == []

@@ -74,8 +74,9 @@ def test_on_a_phone_the_sidebar_is_collapsed_and_the_map_comes_first(open_plain)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # nothing wider than the screen
     left, top, right, _ = page.locator(MAP_FRAME).evaluate(BOX)
     assert 0 <= left and right <= 390 and top < 844  # the map starts on the first screen
-    slider = page.locator('[data-testid="stSlider"]').first.evaluate(BOX)
-    assert 0 <= slider[0] and slider[2] <= 390 and slider[3] < top  # the date control, above the map
+    slider = frame.locator(".tc-slider").evaluate(BOX)  # the date control: the map's own, above the map
+    map_top = frame.locator(".leaflet-container").evaluate(BOX)[1]
+    assert 0 <= left + slider[0] and left + slider[2] <= 390 and top + slider[3] < 844 and slider[3] <= map_top
     side = page.locator(".atlas-side, .side-empty").first
     side.wait_for()
     assert side.evaluate(BOX)[1] > top  # the side panel comes after the map
@@ -97,5 +98,8 @@ def test_on_a_phone_a_popup_fits_the_map(open_plain):
       return r.left >= 0 && r.right <= window.innerWidth; }"""
     frame.wait_for_function(fits, polling=50, timeout=5_000)
     width = frame.evaluate("() => window.innerWidth")
+    fits = "w => { const r = document.querySelector('.leaflet-popup').getBoundingClientRect(); " \
+           "return r.left >= 0 && r.right <= w; }"
+    frame.wait_for_function(fits, arg=width)  # once the map has panned to show it (autoPan, animated)
     left, _, right, _ = frame.locator(".leaflet-popup").evaluate(BOX)
     assert 0 <= left and right <= width and right - left <= width - 40

@@ -19,10 +19,13 @@ MAP_JS: tuple[tuple[str, str], ...] = (
     ("leaflet", "vendor/leaflet/1.9.3/leaflet.js"),
     ("leaflet_default_icon", "atlas/leaflet-default-icon.js"),
     ("atlas", "atlas/atlas.js"),
+    ("atlas_engine", "atlas/engine.js"),
+    ("atlas_control", "atlas/control.js"),
 )
 MAP_CSS: tuple[tuple[str, str], ...] = (
     ("leaflet_css", "vendor/leaflet/1.9.3/leaflet.css"),
     ("atlas_css", "atlas/atlas.css"),
+    ("atlas_time_css", "atlas/time.css"),
 )
 """The scripts and stylesheets of every map, in load order, relative to STATIC_DIR."""
 

@@ -184,10 +184,9 @@ def _exports(atlas: Atlas, comparison: diff.Comparison) -> None:
 def render(atlas: Atlas) -> None:
     """Compare mode in place of the single-date map."""
     ss = st.session_state
-    for key in (L.DAY.key, L.PLAY_STEP.key):  # the single-date map's widgets are not drawn: keep their values
+    for key in (L.DAY.key,):  # the single-date map's widgets are not drawn: keep their values
         if key in ss:
             ss[key] = ss[key]
-    ss[S.PLAYING] = False
     if not (ss.get(DAY_A.key) and ss.get(DAY_B.key)):
         _on_toggle(atlas)
     _controls(atlas)

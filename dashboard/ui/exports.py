@@ -8,6 +8,7 @@ from ..core import export
 from ..core.atlas import Atlas
 from ..core.permalink import ViewState
 from ..map.page import export_html
+from ..map.site import site_html
 from . import labels as L
 
 READY = "_export_ready"  # (format, view) -> bytes prepared for download
@@ -15,6 +16,7 @@ READY = "_export_ready"  # (format, view) -> bytes prepared for download
 FORMATS = {  # key -> (label, file extension, mime type)
     "png": ("PNG picture", "png", "image/png"),
     "html": ("Interactive HTML (one file, offline)", "html", "text/html"),
+    "site": ("The whole atlas, every date (one offline HTML page)", "html", "text/html"),
     "geojson": ("GeoJSON of what is visible", "geojson", "application/geo+json"),
     "csv": ("CSV of the visible events", "csv", "text/csv"),
     "zip": ("Cite this view (zip: PNG, data, sources, citation)", "zip", "application/zip"),
@@ -27,6 +29,8 @@ def _make(atlas: Atlas, view: ViewState, fmt: str, progress, user) -> bytes:
         return export.export_png(atlas, view, user=user)
     if fmt == "html":
         return export_html(atlas, view, user=user).encode("utf-8")
+    if fmt == "site":  # every date, opening at this one: what `python -m dashboard export-site` writes
+        return site_html(atlas, view.day, view.options, view.event_window, user).encode("utf-8")
     if fmt == "geojson":
         return export.export_geojson(atlas, view, user=user).encode("utf-8")
     if fmt == "csv":
@@ -49,6 +53,8 @@ def app_url() -> str:
 
 
 def _file_name(fmt: str, day: str, ext: str) -> str:
+    if fmt == "site":
+        return f"karabakh-atlas-every-date-{day}.{ext}"
     return f"karabakh-atlas-dataset.{ext}" if fmt == "dataset" else f"karabakh-atlas-{day}.{ext}"
 
 

@@ -15,14 +15,10 @@ class Widget:
     shortcut: str | None = None
 
 
-# Date controls (inside the map fragment).
-DAY = Widget("day", "Date", "Arrow keys move one day, Page Up / Page Down move faster, Home / End go to the ends.")
-PREV_CHANGE = Widget("prev_change", "◀ Change", "Jump to the previous day on which the map changes.", "P")
-NEXT_CHANGE = Widget("next_change", "Change ▶", "Jump to the next day on which the map changes.", "N")
+# Date controls (inside the map fragment). The slider, change buttons and play are the map's own
+# (dashboard/map/static/atlas/control.js); ``DAY`` is the session key of the date they report.
+DAY = Widget("day", "Date", "Arrow keys move one day, Page Up / Page Down a month, Home / End go to the ends.")
 KEY_DATE = Widget("key_date", "Jump to a key date", "Ceasefires, captures, handovers, blockade, offensive, withdrawal.")
-PLAY = Widget("play", "▶ Play", "Animate: advance the date step by step.", "K")
-PAUSE_LABEL = "⏸ Pause"
-PLAY_STEP = Widget("play_step", "Play step")
 
 # Sidebar.
 LAYERS = {key: Widget(f"layer_{key}", title) for key, title in LAYER_TITLES.items()}
@@ -41,12 +37,11 @@ BASEMAP = Widget("basemap", "Basemap", "Tiles are fetched from the internet; wit
 PLACE = Widget("place", "Find a place", "Type an Azerbaijani, Armenian or Russian name; the map flies there.")
 
 MAP = "map"
-"""The st_folium key."""
+"""The map component's key (its value: the clicked feature, the view and the date)."""
 FRAGMENT = "mapview"
 """The key of the fragment holding the date controls, the map and the date-dependent panels."""
 
 WINDOW_MODES = {"last": "Last N days", "since": "Since a date", "all": "All up to the date"}
-PLAY_STEPS = {"1": "1 day", "7": "1 week", "30": "30 days", "change": "Next change"}
 
 TITLE = "Karabakh Conflict Atlas"
 SELECTED_HEADER = "Selected feature"

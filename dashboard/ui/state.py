@@ -26,8 +26,9 @@ FLY_COUNT = "_fly_count"
 VIEW = "_view"  # (lat, lon, zoom) last reported by the map
 SELECTED = "_selected"  # "layer:id"
 LAST_POPUP = "_last_popup"
-PLAYING = "_playing"
-LAST_TICK = "_last_tick"
+MAP_DAY = "_map_day"  # the day the map shows, as far as the server knows
+DAY_SEQ = "_day_seq"  # bumped when the server sets the date: the map goes there
+BROWSER_DAY = "_browser_day"  # the last date the map reported
 
 
 def clamp_day(atlas: Atlas, day: str) -> str:
@@ -68,7 +69,6 @@ def apply(state: ViewState) -> None:
         ss[L.WINDOW_MODE.key] = "all"
     ss.setdefault(L.WINDOW_DAYS.key, DEFAULT_WINDOW_DAYS)
     ss.setdefault(L.WINDOW_SINCE.key, date(2020, 9, 27))
-    ss.setdefault(L.PLAY_STEP.key, "change")
     ss[SELECTED] = state.selected
     if state.view is not None:
         fly_to(*state.view)
@@ -84,7 +84,6 @@ def restore(atlas: Atlas) -> None:
     state, notices = decode(params, defaults(atlas), first_day=first, last_day=last, actors=actors_of(atlas))
     apply(state)
     ss[NOTICES] = notices
-    ss[PLAYING] = False
     ss[INIT] = True
 
 
