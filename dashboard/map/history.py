@@ -23,11 +23,11 @@ from ..core import changes, registry
 from ..core.atlas import Atlas
 from ..core.describe import human
 from ..core.memo import AtlasMemo
-from ..core.palette import EVENT_FAMILIES, HALO_METRES
+from ..core.palette import EVENT_FAMILIES, HALO_METRES, halo_style
 from ..core.timemodel import change_days, visible_mask
 from ..core.view import MapOptions, filter_events, stack_posts
 from .features import features, features_json, js_json
-from .layers import CELL_DEGREES, MAX_EVENT_MARKERS, _halo, peacekeeping_outline
+from .layers import CELL_DEGREES, MAX_EVENT_MARKERS, peacekeeping_outline
 
 EPOCH = date(1970, 1, 1).toordinal()
 COMPACT_EVENTS = 5_000
@@ -144,6 +144,15 @@ def compact_events(layer: str, events: pd.DataFrame) -> HistoryLayer:
                "k": codes.tolist(), "combos": table, "note": COMPACT_NOTE}
     return HistoryLayer(layer, "circlemarker", "[]", a, b, [[str(i)] for i in events["event_id"]], windowed=True,
                         compact=columns)
+
+
+def _halo(owner, event_feature: dict) -> dict:
+    """An event's uncertainty ring (unfilled: rings of events at one place never pile up into a disc)."""
+    def build() -> dict:
+        return {"type": "Feature", "id": event_feature["id"], "geometry": event_feature["geometry"],
+                "properties": {"_s": halo_style(event_feature["properties"])}}
+
+    return _memo.get(owner, ("halo", event_feature["id"]), build)
 
 
 def event_history(owner, source, layer: str, events: pd.DataFrame, names: str) -> list[HistoryLayer]:
