@@ -147,9 +147,9 @@ def wait_idle(page, timeout: float = 30_000) -> None:
         timeout=timeout, polling=POLL_MS)
 
 
-def slider_thumb(page):
-    """The date slider's input (focus it, then press arrow keys)."""
-    return page.locator('[data-testid="stSlider"] input[type="range"]').first
+def date_slider(frame):
+    """The map's date slider (in the map's frame): focus it, then press arrow keys."""
+    return frame.locator(".tc-slider")
 
 
 def shown_day(frame) -> str:

@@ -64,7 +64,7 @@ def _received(page) -> list[bytes]:
 
 
 def test_a_step_in_the_map_swaps_the_zones_in_place_and_the_app_follows_without_resending_the_map(browser, server):
-    from dashboard.bench_browser import map_frame, offline_context
+    from tests.browser_harness import map_frame, offline_context
 
     context = offline_context(browser, server.url, [], viewport={"width": 1400, "height": 1000})
     page = context.new_page()

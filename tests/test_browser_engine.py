@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.bench_browser import CHROMIUM
 from dashboard.core import changes
 from dashboard.core.atlas import default_data_dir, load_atlas
 from dashboard.core.query import state_on
@@ -18,6 +17,7 @@ from dashboard.core.timemodel import EventWindow
 from dashboard.core.view import MapOptions, filter_events
 from dashboard.map.layers import peacekeeping_outline
 from dashboard.map.site import export_site
+from tests.browser_harness import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.bench_browser import CHROMIUM
 from dashboard.cli import main as cli
 from dashboard.core import changes
 from dashboard.core.atlas import default_data_dir, load_atlas
 from dashboard.core.timemodel import EventWindow
 from dashboard.map.site import export_site
+from tests.browser_harness import CHROMIUM
 
 from .conftest import make_atlas
 
