@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.ui import labels as L
 
 from .conftest import EVENTS, make_atlas
+from .test_app import notices
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 ACTORS = [f"Actor {i:02d}" for i in range(12)]
@@ -35,9 +36,9 @@ def app(atlas_dir, monkeypatch):
 
 def test_a_link_past_the_end_opens_on_the_last_day_with_a_notice(app):
     at = app(date="2024-07-01")
-    assert at.slider(key=L.DAY.key).value == date(2024, 6, 12)  # the nearest end, not 10 Nov 2020
-    [warning] = at.warning
-    assert "2024-07-01 is outside the atlas" in warning.value and "showing 2024-06-12" in warning.value
+    assert at.session_state[L.DAY.key] == date(2024, 6, 12)  # the nearest end, not 10 Nov 2020
+    [warning] = [n for n in notices(at) if "outside the atlas" in n]
+    assert "2024-07-01 is outside the atlas" in warning and "showing 2024-06-12" in warning
 
 
 def test_selecting_every_actor_writes_no_actor_parameter(app):
@@ -85,7 +86,7 @@ def test_the_sidebar_filters_events_by_their_sources_and_the_link_keeps_it(app):
     at.radio(key=L.SOURCING.key).set_value("party").run()
     assert at.query_params["sources"] == "party"
     [component] = at.get("component_instance")
-    layers = json.loads(json.loads(component.proto.json_args)["date"])["layers"]
+    layers = json.loads(json.loads(component.proto.json_args)["history"])["layers"]  # what the map can show
     assert not [f for layer in layers if layer["name"] in ("events", "areas") for f in layer["features"]]
     at.radio(key=L.SOURCING.key).set_value("all").run()
     assert "sources" not in at.query_params

@@ -38,7 +38,7 @@ def test_the_bench_names_its_percentile_definition(atlas, monkeypatch):
 def test_scrub_catches_the_map_components_arguments(atlas):
     times, sizes = bench.scrub(atlas, ["2020-11-09", "2020-11-10"])
     assert len(times) == len(sizes) == 2 and all(t > 0 for t in times)
-    assert all(size > 1 for size in sizes)  # KB of the map's arguments: the base map's script at least
+    assert all(0 < size < 1 for size in sizes)  # KB of the map's per-run arguments: the browser holds the map
 
 
 def test_component_calls_lets_other_components_through():
