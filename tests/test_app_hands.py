@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.ui import labels as L
 
 from .conftest import EVENTS, make_atlas
+from .test_app import notices
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 ACTORS = [f"Actor {i:02d}" for i in range(12)]
@@ -36,8 +37,8 @@ def app(atlas_dir, monkeypatch):
 def test_a_link_past_the_end_opens_on_the_last_day_with_a_notice(app):
     at = app(date="2024-07-01")
     assert at.slider(key=L.DAY.key).value == date(2024, 6, 12)  # the nearest end, not 10 Nov 2020
-    [warning] = at.warning
-    assert "2024-07-01 is outside the atlas" in warning.value and "showing 2024-06-12" in warning.value
+    [warning] = [n for n in notices(at) if "outside the atlas" in n]  # plain-text notices (ui.notices)
+    assert "2024-07-01 is outside the atlas" in warning and "showing 2024-06-12" in warning
 
 
 def test_selecting_every_actor_writes_no_actor_parameter(app):
