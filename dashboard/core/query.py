@@ -162,9 +162,13 @@ def join_points(atlas: Atlas, days: np.ndarray, lats: np.ndarray, lons: np.ndarr
     return pd.DataFrame({k: pd.Series(v, dtype=v.dtype) for k, v in out.items()})
 
 
-def join_events(atlas: Atlas, events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``events`` with the controller of the zone each fell in on its own date, corridor flag and nearest post."""
-    frame = events.copy()
+def join_events(atlas: Atlas, events: gpd.GeoDataFrame, *, in_place: bool = False) -> gpd.GeoDataFrame:
+    """``events`` with the controller of the zone each fell in on its own date, corridor flag and nearest post.
+
+    ``in_place``: add the columns to ``events`` itself (an upload's frame, which nobody else holds: a copy of
+    200,000 rows would cost tens of MB at the upload's peak).
+    """
+    frame = events if in_place else events.copy()
     joined = join_points(atlas, frame["date"].to_numpy(dtype=object), frame["lat"].to_numpy(float),
                          frame["lon"].to_numpy(float))
     for col in JOIN_COLUMNS:
