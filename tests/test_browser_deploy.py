@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_harness import CHROMIUM, MAP_FRAME, AppServer, map_frame, offline_context, wait_idle
+from tests.browser_harness import CHROMIUM, MAP_FRAME, AppServer
 
 from .conftest import SOURCES, make_atlas
+from .fixtures_browser import app_opener
 from .test_browser import CANVAS_POINT_IN_WEST
 
 pytestmark = [
@@ -38,23 +39,8 @@ def plain_server(tmp_path_factory):
 
 @pytest.fixture
 def open_plain(browser, plain_server):
-    contexts = []
-
-    def go(query: str, device: dict):
-        blocked: list[str] = []
-        context = offline_context(browser, plain_server.url, blocked, **device)
-        contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"{plain_server.url}/{query}")
-        frame = map_frame(page)
-        wait_idle(page)
-        return page, frame, blocked, errors
-
-    yield go
-    for context in contexts:
-        context.close()
+    with app_opener(browser, plain_server) as go:
+        yield lambda query, device: go(query, **device)
 
 
 def test_plain_streamlit_run_serves_the_vendored_map_offline(open_plain, plain_server):
