@@ -1,7 +1,7 @@
 """The atlas from Python: load it, ask what is visible on a day, ask about a point (docs/API.md).
 
-The surface is small and stable: ``load_atlas``, ``state_on``, ``point_query`` (and ``diff`` once
-dashboard/core/diff.py lands, issue 13). It imports neither streamlit nor folium.
+The surface is small and stable: ``load_atlas``, ``state_on``, ``point_query`` and ``diff``. It imports
+neither streamlit nor folium.
 """
 
 from __future__ import annotations
@@ -60,3 +60,15 @@ def point_query(atlas: Atlas, day: Day, lat: float, lon: float) -> dict:
     mapped area), ``zone_id``, ``peacekeeping_zone``, ``lachin_corridor``, ``nearest_post_km`` and ``sources``.
     """
     return query.point_query(atlas, _day(day), float(lat), float(lon))
+
+
+def diff(atlas: Atlas, day_a: Day, day_b: Day):
+    """What changed hands between two dates (either order): ``core.diff.Comparison``.
+
+    ``km2`` (gained by ``"AZ"`` and ``"ARM"``, equal-area projection), ``areas`` (each with from/to controller,
+    ``area_km2``, claim status, sources), ``settlements`` (both names, the day each changed, sources) and
+    ``changes`` (the control changes between the dates). A date outside the atlas raises ``ValueError``.
+    """
+    from .core.diff import compare
+
+    return compare(atlas, _day(day_a), _day(day_b))

@@ -5,7 +5,7 @@
 
 Each case writes its file to a temporary folder and runs the app's upload path (``read_user_events``: read,
 validate, join with the bundled atlas) in a child process. The child reports its own peak resident memory
-(``resource.getrusage(RUSAGE_SELF).ru_maxrss``: the whole process, Python, pandas and the atlas included),
+(Linux's VmHWM, reset when the child starts: the whole process, Python, pandas and the atlas included),
 the same figure just before reading (``baseline_mb``: imports, atlas and the file's bytes in memory, as a
 running app holds them), and the wall-clock and CPU seconds the reading took (CPU seconds are the steadier
 figure on a machine shared with other work).
@@ -83,11 +83,29 @@ def acled_100k(path: Path, rows: int = 100_000) -> None:
 
 
 def _rss_mb() -> float:
+    """This process's peak resident memory (MB). Linux's VmHWM, reset at the child's start (``_reset_peak``):
+    ``ru_maxrss`` is inherited across fork and exec, so a child of a big bench process would start at its
+    parent's peak (seen: 467 MB 'baselines' under the full bench, 150-200 MB alone)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _reset_peak() -> None:
+    """Forget the peak inherited from the parent (Linux: writing 5 to clear_refs resets VmHWM)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
 
 
 def child(case: str, path: Path) -> dict:
     """Run one case in this process (the child) and return its figures."""
+    _reset_peak()
     from .core.atlas import load_atlas
     from .core.user_events import TooLarge, read_user_events
 

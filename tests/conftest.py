@@ -122,3 +122,22 @@ def atlas(atlas_dir):
 @pytest.fixture
 def square() -> Polygon:
     return WEST
+
+
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+@pytest.fixture
+def app(atlas_dir, monkeypatch):
+    """``make(**query_params) -> AppTest``: the app run on the test module's own ``atlas_dir``."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("KARABAKH_ATLAS_DATA", str(atlas_dir))
+
+    def make(**params) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        return at.run()
+
+    return make

@@ -1,5 +1,6 @@
 """Browser fixtures shared by the browser tests: an app server on a tiny atlas, Chromium, and a page opener."""
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -25,13 +26,14 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def open_app(browser, server):
+@contextlib.contextmanager
+def app_opener(browser, server):
+    """``go(query, **context_options) -> (page, map frame, blocked URLs, page errors)``, contexts closed after."""
     contexts = []
 
-    def go(query: str = ""):
+    def go(query: str = "", **options):
         blocked: list[str] = []
-        context = offline_context(browser, server.url, blocked, viewport={"width": 1400, "height": 1000})
+        context = offline_context(browser, server.url, blocked, **(options or {"viewport": DESKTOP}))
         contexts.append(context)
         page = context.new_page()
         errors: list[str] = []
@@ -41,9 +43,20 @@ def open_app(browser, server):
         wait_idle(page)
         return page, frame, blocked, errors
 
-    yield go
-    for context in contexts:
-        context.close()
+    try:
+        yield go
+    finally:
+        for context in contexts:
+            context.close()
+
+
+DESKTOP = {"width": 1400, "height": 1000}
+
+
+@pytest.fixture
+def open_app(browser, server):
+    with app_opener(browser, server) as go:
+        yield go
 
 
 @pytest.fixture

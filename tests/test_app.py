@@ -2,18 +2,17 @@
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard.core.view import LAYER_KEYS
 from dashboard.ui import labels as L
 from dashboard.ui import mapcomponent
 
-from .conftest import make_atlas
-
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+from .conftest import (
+    APP,  # noqa: E402,F401  (tests/test_compare.py imports it from here)
+    make_atlas,
+)
 
 
 @pytest.fixture(scope="module")
@@ -21,17 +20,6 @@ def atlas_dir(tmp_path_factory):
     return make_atlas(tmp_path_factory.mktemp("app") / "atlas")
 
 
-@pytest.fixture
-def app(atlas_dir, monkeypatch):
-    monkeypatch.setenv("KARABAKH_ATLAS_DATA", str(atlas_dir))
-
-    def make(**params) -> AppTest:
-        at = AppTest.from_file(str(APP), default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        return at.run()
-
-    return make
 
 
 def map_args(at) -> dict:

@@ -4,7 +4,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard.ui import labels as L
 
@@ -21,17 +20,6 @@ def atlas_dir(tmp_path_factory):
     return make_atlas(tmp_path_factory.mktemp("hands") / "atlas", events=[*EVENTS, *events])
 
 
-@pytest.fixture
-def app(atlas_dir, monkeypatch):
-    monkeypatch.setenv("KARABAKH_ATLAS_DATA", str(atlas_dir))
-
-    def make(**params) -> AppTest:
-        at = AppTest.from_file(str(APP), default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        return at.run()
-
-    return make
 
 
 def test_a_link_past_the_end_opens_on_the_last_day_with_a_notice(app):

@@ -7,7 +7,7 @@ import pytest
 from dashboard.ui import compare
 from dashboard.ui import labels as L
 from tests.conftest import make_atlas, write_csv
-from tests.test_app import APP, AppTest, drawn, map_args, notices, side_panel
+from tests.test_app import drawn, map_args, notices, side_panel
 from tests.test_diff import CHANGE_COLUMNS, CHANGES, ZONES
 
 
@@ -18,17 +18,6 @@ def atlas_dir(tmp_path_factory):
     return root
 
 
-@pytest.fixture
-def app(atlas_dir, monkeypatch):
-    monkeypatch.setenv("KARABAKH_ATLAS_DATA", str(atlas_dir))
-
-    def make(**params):
-        at = AppTest.from_file(str(APP), default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        return at.run()
-
-    return make
 
 
 def test_a_compare_link_opens_compare_mode_with_changes_and_sources(app):

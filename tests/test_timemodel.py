@@ -57,3 +57,19 @@ def test_vectorised_rule_equals_scalar_rule(rows, day):
     frame = pd.DataFrame(rows, columns=["valid_from", "valid_to"])
     expected = np.array([is_visible(a, b, day.isoformat()) for a, b in rows], dtype=bool)
     assert visible_mask(frame, day.isoformat()).tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize(("valid_from", "valid_to", "first", "last", "expected"), [
+    ("2020-01-05", "2020-01-10", "2020-01-01", "2020-01-05", True),   # starts on the window's last day
+    ("2020-01-05", "2020-01-10", "2020-01-10", "2020-01-20", False),  # valid_to is exclusive
+    ("2020-01-05", None, "2024-01-01", "2024-01-31", True),           # open-ended
+    ("2020-01-05", "2020-01-06", "2020-01-01", "2020-01-04", False),  # before
+])
+def test_the_span_rule_of_one_feature_equals_the_vectorised_one(valid_from, valid_to, first, last, expected):
+    import pandas as pd
+
+    from dashboard.core.timemodel import overlap_mask, overlaps
+
+    frame = pd.DataFrame({"valid_from": [valid_from], "valid_to": [valid_to]})
+    assert overlaps(valid_from, valid_to, first, last) is expected
+    assert bool(overlap_mask(frame, first, last)[0]) is expected

@@ -21,7 +21,8 @@ class Refused(ValueError):
     """A file that cannot be read as asked; the message is the reason shown to users."""
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words (from ``os.stat``'s mode)."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -50,7 +51,7 @@ def read_bytes(path: Path, limit: int) -> bytes:
     except OSError as exc:
         raise Refused(f"cannot read it: {exc.strerror}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise Refused(f"{_kind(info.st_mode)}, not a regular file")
+        raise Refused(f"{file_kind(info.st_mode)}, not a regular file")
     if info.st_size > limit:
         raise Refused(f"the file is {_megabytes(info.st_size)}; the limit is {_megabytes(limit)}")
     try:
@@ -60,7 +61,7 @@ def read_bytes(path: Path, limit: int) -> bytes:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise Refused(f"{_kind(mode)}, not a regular file")
+            raise Refused(f"{file_kind(mode)}, not a regular file")
         with os.fdopen(fd, "rb", closefd=False) as fh:
             data = fh.read(limit + 1)  # a file that grew since stat is still cut at the limit
     except OSError as exc:

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from .inputfile import file_kind
+
 
 class OutError(ValueError):
     """An output that cannot or must not be written; the message is the reason shown to users."""
@@ -37,16 +39,6 @@ KINDS: dict[str, tuple[str, Callable[[bytes], bool]]] = {
 _SNIFF_BYTES = 4096
 
 
-def _what(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
-
-
 def check(path: Path, kind: str, force: bool = False) -> Path:
     """The file to write for ``path`` (a symlink's target), or ``OutError`` saying why it must not be written."""
     label, looks_like = KINDS[kind]
@@ -61,7 +53,7 @@ def check(path: Path, kind: str, force: bool = False) -> Path:
         raise OutError(f"{path}: {exc.strerror}") from None
     if info is not None:
         if not stat.S_ISREG(info.st_mode):
-            raise OutError(f"{path} is {_what(info.st_mode)}; give a file name")
+            raise OutError(f"{path} is {file_kind(info.st_mode)}; give a file name")
         if info.st_size and not force:
             try:
                 with open(target, "rb") as fh:

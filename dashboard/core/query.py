@@ -14,7 +14,7 @@ from . import registry
 from .describe import clean, source_list
 from .geodesy import distance_km
 from .memo import AtlasMemo
-from .timemodel import EventWindow, change_days, is_visible, overlap_mask, visible_mask
+from .timemodel import EventWindow, change_days, is_visible, overlap_mask, overlaps, valid_to_after, visible_mask
 from .view import LAYER_TITLES, MapOptions, filter_events, window_text
 from .vocab import CONTROLLER_LABELS, PARTY_SOURCE_KINDS
 
@@ -66,7 +66,7 @@ def not_shown(layer: str, record: dict, day: str, window: EventWindow | None = N
     first, last = (window or EventWindow()).bounds(day)
     if layer in ("events", "user_events"):
         end = clean(record.get("date_end")) or record["date"]
-        if not (record["date"] <= last and first <= end):
+        if not overlaps(record["date"], valid_to_after(end), first, last):
             return f"Not on the map: outside the event window ({window_text((first, last))})."
         if options is not None and filter_events(pd.DataFrame([record]), options).empty:
             return "Not on the map: hidden by the event filters."
@@ -75,7 +75,7 @@ def not_shown(layer: str, record: dict, day: str, window: EventWindow | None = N
         return None
     valid_to = clean(record.get("valid_to"))
     if spec.windowed:  # shown over the event window, like state_on
-        if not (record["valid_from"] <= last and (valid_to is None or first < valid_to)):
+        if not overlaps(record["valid_from"], valid_to, first, last):
             return f"Not on the map: outside the event window ({window_text((first, last))})."
         return None
     if not is_visible(record["valid_from"], valid_to, day):
@@ -162,9 +162,13 @@ def join_points(atlas: Atlas, days: np.ndarray, lats: np.ndarray, lons: np.ndarr
     return pd.DataFrame({k: pd.Series(v, dtype=v.dtype) for k, v in out.items()})
 
 
-def join_events(atlas: Atlas, events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``events`` with the controller of the zone each fell in on its own date, corridor flag and nearest post."""
-    frame = events.copy()
+def join_events(atlas: Atlas, events: gpd.GeoDataFrame, *, in_place: bool = False) -> gpd.GeoDataFrame:
+    """``events`` with the controller of the zone each fell in on its own date, corridor flag and nearest post.
+
+    ``in_place``: add the columns to ``events`` itself (an upload's frame, which nobody else holds: a copy of
+    200,000 rows would cost tens of MB at the upload's peak).
+    """
+    frame = events if in_place else events.copy()
     joined = join_points(atlas, frame["date"].to_numpy(dtype=object), frame["lat"].to_numpy(float),
                          frame["lon"].to_numpy(float))
     for col in JOIN_COLUMNS:

@@ -19,6 +19,11 @@ def is_visible(valid_from: str, valid_to: str | None, day: str) -> bool:
     return valid_from <= day and (valid_to is None or day < valid_to)
 
 
+def overlaps(valid_from: str, valid_to: str | None, first: str, last: str) -> bool:
+    """Whether a feature valid over [valid_from, valid_to) is visible on some day of [first, last]."""
+    return valid_from <= last and (valid_to is None or first < valid_to)
+
+
 def visible_mask(frame: pd.DataFrame, day: str) -> np.ndarray:
     """Boolean mask of the rows of ``frame`` visible on ``day`` (same rule, vectorised)."""
     return overlap_mask(frame, day, day)

@@ -106,7 +106,7 @@ def read_user_events(
     progress(0.8, "joining with zones, corridor and posts")
     events = _frame(records)
     if len(events):
-        events = join_events(atlas, events)
+        events = join_events(atlas, events, in_place=True)
     used = {s for ids in events["source_ids"] for s in ids} if len(events) else set()
     sources = {s: known[s] for s in used if s in known}
     progress(1.0, f"{len(events):,} events kept, {counter.rejected:,} rejected")
