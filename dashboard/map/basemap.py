@@ -121,7 +121,9 @@ def base_map(atlas: Atlas, basemap: str = DEFAULT_BASEMAP, asset_prefix: str = "
         _background(fmap, atlas, countries(atlas))
     _background(fmap, atlas, mapped_area(atlas))
     AtlasScript("atlas.placeLabels", place_labels_json(atlas)).add_to(fmap)
-    fmap.fit_bounds(bounds)
+    # not folium's fit_bounds: Leaflet animates that zoom, and the time engine's layers drawn meanwhile were
+    # hit-tested at the old zoom until the animation ended (a click in the first ~300 ms missed its zone)
+    AtlasScript("atlas.fit", js_json(bounds)).add_to(fmap)
     return fmap
 
 

@@ -337,6 +337,10 @@
     });
   };
 
+  /* The first view: the atlas's bounds, at once (an animated zoom would leave layers added meanwhile
+   * projected for the old zoom until it ends). */
+  atlas.fit = function (map, bounds) { map.fitBounds(bounds, {animate: false}); };
+
   /* The date tag in the map's top centre: added last, so when it shows a date every layer of it is drawn. */
   atlas.dateTag = function (day, text) {
     return new (L.Layer.extend({
