@@ -82,12 +82,13 @@ def frame_box(page) -> dict:
 
 
 WEST_ZONE_POINT = """() => {
-  // A point of the west zone, in the map's container, with nothing but the zone's canvas under it.
+  // A point of the west zone with nothing but the zone's canvas under it: in the map's own pixels (x, y) and in
+  // the frame's (fx, fy: the date control sits above the map).
   const r = window.map.getContainer().getBoundingClientRect();
   for (let lat = 39.95; lat > 39.05; lat -= 0.05) for (let lon = 46.05; lon < 46.95; lon += 0.05) {
     const p = window.map.latLngToContainerPoint([lat, lon]);
     const el = document.elementFromPoint(r.left + p.x, r.top + p.y);
-    if (el && el.tagName === "CANVAS") return {x: p.x, y: p.y, lat: lat, lng: lon};
+    if (el && el.tagName === "CANVAS") return {x: p.x, y: p.y, fx: r.left + p.x, fy: r.top + p.y, lat: lat, lng: lon};
   }
   throw new Error("the west zone is covered everywhere");
 }"""
@@ -98,11 +99,11 @@ def test_the_first_click_lands_where_aimed_and_does_not_scroll_the_page(open_at)
     box = frame_box(page)
     assert box["y"] + box["height"] > DESKTOP["height"]  # the map does not fit the window (the issue's case)
     target = frame.evaluate(WEST_ZONE_POINT)
-    assert box["y"] + target["y"] < DESKTOP["height"] - 20  # aimed at a visible point
+    assert box["y"] + target["fy"] < DESKTOP["height"] - 20  # aimed at a visible point
     frame.evaluate("() => { window.__clicks = []; document.addEventListener('click', "
                    "e => window.__clicks.push(window.map.mouseEventToContainerPoint(e)), true); }")
     before = page.evaluate(PAGE_SCROLL)
-    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])  # a real first click, in page pixels
+    page.mouse.click(box["x"] + target["fx"], box["y"] + target["fy"])  # a real first click, in page pixels
 
     popup = frame.locator(".atlas-popup")
     popup.wait_for()
@@ -163,7 +164,9 @@ def test_the_legend_starts_compact_opens_on_a_click_and_leaves_the_map_and_the_s
 def click_latlng(page, frame, lat, lng):
     """A real click at a point of the map, in page pixels."""
     box = frame_box(page)
-    p = frame.evaluate("ll => window.map.latLngToContainerPoint(ll)", [lat, lng])
+    p = frame.evaluate("ll => { const p = window.map.latLngToContainerPoint(ll), "
+                       "r = window.map.getContainer().getBoundingClientRect(); "
+                       "return {x: r.left + p.x, y: r.top + p.y}; }", [lat, lng])  # the date control is above
     page.mouse.click(box["x"] + p["x"], box["y"] + p["y"])
 
 

@@ -182,26 +182,49 @@ def location_meaning(atlas: Atlas, row: Mapping, names: str) -> str | None:
     return precision
 
 
+@dataclass(frozen=True)
+class AreaParts:
+    """What an area marker says that does not depend on which of its events are shown (the time engine
+    composes the rest in the browser: ``map/static/atlas/engine.js``, ``areaFeature``)."""
+
+    precision: str
+    locations: list[str]  # each row's location, in row order
+    where_many: str  # where the events are when they name more than one location
+    where_fact: str
+
+
+def area_parts(atlas: Atlas, rows: list[Mapping], names: str) -> AreaParts:
+    """The fixed parts of the marker of district- or region-level events placed at one point."""
+    first = rows[0]
+    precision = clean(first.get("geo_precision")) or "region"
+    place = places_by_id(atlas).get(clean(first.get("place_id")) or "")
+    point = place_name(place, names) if place is not None else f"{first.get('lat')}, {first.get('lon')}"
+    where_many = (f"the {place.get('district')} area" if precision == "district" and place is not None
+                  and clean(place.get("district")) else f"the region around {point}")
+    where_fact = (f"Each event happened somewhere in the {precision} its location names; the marker sits at "
+                  f"{point} only to stand for that area.")
+    return AreaParts(precision, [event_location(atlas, r, names) for r in rows], where_many, where_fact)
+
+
+AREA_SOURCES = "each event's own: choose an event"
+MAX_AREA_LOCATIONS = 8
+
+
 def area_description(atlas: Atlas, rows: list[Mapping], names: str) -> Description:
     """One marker for the district- or region-level events placed at one point (title, facts; no sources:
     each event keeps its own)."""
-    first = rows[0]
-    precision = clean(first.get("geo_precision")) or "region"
-    locations = list(dict.fromkeys(event_location(atlas, r, names) for r in rows))
-    place = places_by_id(atlas).get(clean(first.get("place_id")) or "")
-    point = place_name(place, names) if place is not None else f"{first.get('lat')}, {first.get('lon')}"
-    where = locations[0] if len(locations) == 1 else (
-        f"the {place.get('district')} area" if precision == "district" and place is not None
-        and clean(place.get("district")) else f"the region around {point}")
+    parts = area_parts(atlas, rows, names)
+    locations = list(dict.fromkeys(parts.locations))
+    where = locations[0] if len(locations) == 1 else parts.where_many
     n = len(rows)
     days = sorted(str(r.get("date")) for r in rows)
-    title = f"{n} {'event' if n == 1 else 'events'} somewhere in {where} ({precision}-level)"
+    title = f"{n} {'event' if n == 1 else 'events'} somewhere in {where} ({parts.precision}-level)"
+    shown, more = locations[:MAX_AREA_LOCATIONS], len(locations) - MAX_AREA_LOCATIONS
     pairs = facts([
-        ("Where", f"Each event happened somewhere in the {precision} its location names; the marker sits at "
-                  f"{point} only to stand for that area."),
-        ("Locations", "; ".join(locations[:8]) + (f" and {len(locations) - 8} more" if len(locations) > 8 else "")),
+        ("Where", parts.where_fact),
+        ("Locations", "; ".join(shown) + (f" and {more} more" if more > 0 else "")),
         ("Dates", days[0] if days[0] == days[-1] else f"{days[0]} to {days[-1]}"),
-        ("Sources", "each event's own: choose an event"),
+        ("Sources", AREA_SOURCES),
     ])
     fid = "+".join(str(r.get("event_id")) for r in rows)
     return Description("areas", fid, title, pairs, [], key_facts=4)

@@ -21,9 +21,9 @@ import pandas as pd
 
 from ..core import changes, registry
 from ..core.atlas import Atlas
-from ..core.describe import human
+from ..core.describe import AREA_SOURCES, IMPRECISE, MAX_AREA_LOCATIONS, area_parts, human
 from ..core.memo import AtlasMemo
-from ..core.palette import EVENT_FAMILIES, HALO_METRES, halo_style
+from ..core.palette import EVENT_FAMILIES, HALO_METRES, area_style, halo_style
 from ..core.timemodel import change_days, visible_mask
 from ..core.view import MapOptions, filter_events, stack_posts
 from .features import features, features_json, js_json
@@ -58,13 +58,16 @@ class HistoryLayer:
     popup: bool = True
     interactive: bool = True
     windowed: bool = False
-    follows: str | None = None  # halos: shown with their event, only while events are drawn one by one
+    follows: str | None = None  # halos, areas: shown with their events, only while those are drawn one by one
     compact: dict | None = None  # events as columns (``compact_events``), features made in the browser
+    members: list[list[int]] | None = None  # a group layer: each feature's events (positions in ``follows``)
+    undrawn: list[int] | None = None  # positions shown by a group layer instead (imprecise events: areas)
 
     def to_json(self) -> str:
         head = js_json({"name": self.name, "kind": self.kind, "popup": self.popup, "interactive": self.interactive,
                         "windowed": self.windowed, "follows": self.follows, "a": self.a, "b": self.b,
-                        "ids": self.ids, "compact": self.compact})
+                        "ids": self.ids, "compact": self.compact, "members": self.members,
+                        "undrawn": self.undrawn})
         return head[:-1] + ',"features":' + self.feats_json + "}"
 
 
@@ -116,8 +119,7 @@ def peacekeeping_history(atlas: Atlas) -> HistoryLayer:
         a.append(day_number(start))
         b.append(day_number(end))
         ids.append([outline["id"].split(":", 1)[1]])
-    return HistoryLayer("peacekeeping", "circlemarker", features_json(atlas, feats), a, b, ids, popup=False,
-                        interactive=False)
+    return HistoryLayer("peacekeeping", "circlemarker", features_json(atlas, feats), a, b, ids)
 
 
 def _event_days(events: pd.DataFrame) -> tuple[list[int], list[int]]:
@@ -146,30 +148,85 @@ def compact_events(layer: str, events: pd.DataFrame) -> HistoryLayer:
                         compact=columns)
 
 
-def _halo(owner, event_feature: dict) -> dict:
-    """An event's uncertainty ring (unfilled: rings of events at one place never pile up into a disc)."""
-    def build() -> dict:
-        return {"type": "Feature", "id": event_feature["id"], "geometry": event_feature["geometry"],
-                "properties": {"_s": halo_style(event_feature["properties"])}}
+def _groups(keys: list[tuple]) -> list[list[int]]:
+    """Positions grouped by key, groups in order of their first member."""
+    out: dict[tuple, list[int]] = {}
+    for i, key in enumerate(keys):
+        out.setdefault(key, []).append(i)
+    return list(out.values())
 
-    return _memo.get(owner, ("halo", event_feature["id"]), build)
+
+def _group_layer(name: str, kind: str, feats_json: str, members: list[list[int]], a, b, ids, **kwargs) -> HistoryLayer:
+    """A layer whose features stand for groups of events: each is shown while any of its events is."""
+    return HistoryLayer(name, kind, feats_json, [min(a[i] for i in m) for m in members],
+                        [max(b[i] for i in m) for m in members], [[ids[i][0] for i in m] for m in members],
+                        windowed=True, follows="events", members=members, **kwargs)
+
+
+def _point(feature: dict) -> tuple[float, float]:
+    lon, lat = feature["geometry"]["coordinates"][:2]
+    return round(float(lon), 4), round(float(lat), 4)
+
+
+def halo_history(owner, feats: list[dict], a, b, ids) -> HistoryLayer | None:
+    """One uncertainty ring per point and precision, however many events share them (as a date's map draws)."""
+    keep = [i for i, f in enumerate(feats) if HALO_METRES.get(f["properties"].get("geo_precision"), 0)]
+    if not keep:
+        return None
+    members = [[keep[j] for j in group] for group in _groups(
+        [(*_point(feats[i]), feats[i]["properties"].get("geo_precision")) for i in keep])]
+
+    def halo(first: dict) -> dict:
+        lon, lat = _point(first)
+        key = (lon, lat, first["properties"].get("geo_precision"))
+        return _memo.get(owner, ("halo", key, first["properties"].get("event_type")), lambda: {
+            "type": "Feature", "id": "halo:{},{},{}".format(*key), "geometry": first["geometry"],
+            "properties": {"_s": halo_style(first["properties"])}})
+
+    return _group_layer("halos", "circle", features_json(owner, [halo(feats[m[0]]) for m in members]), members,
+                        a, b, ids, popup=False, interactive=False)
+
+
+def area_history(atlas: Atlas, owner, events: pd.DataFrame, feats: list[dict], positions: list[int], a, b, ids,
+                 names: str) -> HistoryLayer | None:
+    """District- and region-level events as one marker per point and precision (``layers.area_features``).
+
+    The marker's count, title and list depend on which of its events the date and window show: the browser
+    composes them (engine.js ``areaFeature``) from the fixed parts given here (``describe.area_parts``).
+    """
+    if not positions:
+        return None
+    members = [[positions[j] for j in group] for group in _groups(
+        [(*_point(feats[i]), feats[i]["properties"].get("geo_precision")) for i in positions])]
+    records = events.drop(columns=["geometry"], errors="ignore").to_dict("records")
+    out = []
+    for group in members:
+        parts = area_parts(atlas, [records[i] for i in group], names)
+        lon, lat = _point(feats[group[0]])
+        out.append({"type": "Feature", "id": "areas:", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                    "properties": {"geo_precision": parts.precision, "_s": area_style(len(group), parts.precision),
+                                   "_a": {"precision": parts.precision, "where": parts.where_many,
+                                          "fact": parts.where_fact, "locs": parts.locations,
+                                          "sources": AREA_SOURCES, "most": MAX_AREA_LOCATIONS}}})
+    return _group_layer("areas", "div", features_json(owner, out), members, a, b, ids)
 
 
 def event_history(owner, source, layer: str, events: pd.DataFrame, names: str) -> list[HistoryLayer]:
-    """Events (``layer``: ``events`` or ``user_events``) and, for the atlas's own, their uncertainty halos."""
+    """Events (``layer``: ``events`` or ``user_events``); for the atlas's own, their uncertainty rings and the
+    markers of district- and region-level events (drawn as areas, not as markers on a town)."""
     if len(events) > COMPACT_EVENTS:
         return [compact_events(layer, events)]
     feats = features(source, layer, events, names)
     a, b = _event_days(events)
     ids = [[str(i)] for i in events["event_id"]]
-    out = [HistoryLayer(layer, "circlemarker", features_json(owner, feats), a, b, ids, windowed=True)]
-    if layer == "events":
-        keep = [i for i, f in enumerate(feats) if HALO_METRES.get(f["properties"].get("geo_precision"), 0)]
-        halos = [_halo(owner, feats[i]) for i in keep]
-        out.insert(0, HistoryLayer("halos", "circle", features_json(owner, halos), [a[i] for i in keep],
-                                   [b[i] for i in keep], [ids[i] for i in keep], popup=False, interactive=False,
-                                   windowed=True, follows="events"))
-    return out
+    if layer != "events":
+        return [HistoryLayer(layer, "circlemarker", features_json(owner, feats), a, b, ids, windowed=True)]
+    imprecise = np.flatnonzero(events["geo_precision"].isin(IMPRECISE).to_numpy()).tolist()
+    drawn = HistoryLayer(layer, "circlemarker", features_json(owner, feats), a, b, ids, windowed=True,
+                         undrawn=imprecise or None)
+    halos = halo_history(owner, feats, a, b, ids)
+    areas = area_history(source, owner, events, feats, imprecise, a, b, ids, names)
+    return [layer for layer in (halos, drawn, areas) if layer is not None]
 
 
 def history_layers(atlas: Atlas, options: MapOptions, user=None) -> list[HistoryLayer]:

@@ -64,7 +64,11 @@
       var st = {spec: spec, name: spec.name, a: numbers(spec.a, -Infinity), b: numbers(spec.b, Infinity),
                 n: spec.a.length, on: new Uint8Array(spec.a.length), made: new Array(spec.a.length),
                 group: atlas.layer({features: [], kind: spec.kind, popup: spec.popup, interactive: spec.interactive}),
-                cells: null, cellSig: null, aggregated: false};
+                cells: null, cellSig: null, aggregated: false, undrawn: null, shownMembers: [], sigs: []};
+      if (spec.undrawn) {
+        st.undrawn = new Uint8Array(st.n);
+        spec.undrawn.forEach(function (p) { st.undrawn[p] = 1; });
+      }
       st.group.addTo(self.map);
       self.byName[spec.name] = st;
       return st;
@@ -154,8 +158,36 @@
     return {event_type: kind[0], claim_status: kind[1]};
   }
 
+  /* An area marker (history.py area_history) for the events of it shown now: their number, where, which
+   * dates, and each event to choose from (as describe.area_description words it in Python). */
+  function areaFeature(engine, st, i) {
+    var base = st.spec.features[i], a = base.properties._a, leader = engine.byName[st.spec.follows];
+    var members = st.spec.members[i], shown = st.shownMembers[i], locs = [], seen = {}, days = [], ids = [], items = [];
+    shown.forEach(function (j) {
+      var p = members[j], f = leader.spec.features[p], loc = a.locs[j];
+      if (!seen.hasOwnProperty(loc)) { seen[loc] = true; locs.push(loc); }
+      days.push(isoDay(leader.a[p]));
+      ids.push(leader.spec.ids[p][0]);
+      items.push({id: f.id, properties: {_p: f.properties._p}});
+    });
+    days.sort();
+    var n = shown.length, where = locs.length === 1 ? locs[0] : a.where, extra = locs.length - a.most;
+    var facts = [["Where", a.fact],
+                 ["Locations", locs.slice(0, a.most).join("; ") + (extra > 0 ? " and " + extra + " more" : "")],
+                 ["Dates", days[0] === days[n - 1] ? days[0] : days[0] + " to " + days[n - 1]],
+                 ["Sources", a.sources]].filter(function (kv) { return kv[1]; });
+    st.sigs[i] = shown.join(",");
+    return {type: "Feature", id: "areas:" + ids.join("+"), geometry: base.geometry,
+            properties: {geo_precision: a.precision, _s: Object.assign({}, base.properties._s, {label: String(n)}),
+                         _items: items,
+                         _p: {t: n + (n === 1 ? " event" : " events") + " somewhere in " + where + " (" + a.precision +
+                                 "-level)", f: facts, s: [], m: 0}}};
+  }
+
   Engine.prototype.make = function (st, i) {
-    var f = st.spec.compact ? compactFeature(st, i) : st.spec.features[i], layer = L.GeoJSON.geometryToLayer(f, st.group.options);
+    var f = st.spec.compact ? compactFeature(st, i) : (st.spec.members && st.spec.kind === "div") ?
+      areaFeature(this, st, i) : st.spec.features[i];
+    var layer = L.GeoJSON.geometryToLayer(f, st.group.options);
     layer.feature = f;
     layer.defaultOptions = layer.options;
     st.group.resetStyle(layer);
@@ -164,26 +196,62 @@
     return layer;
   };
 
-  /* Swap in the features of this.day: only what appears or disappears; then restore the drawing order. */
-  Engine.prototype.draw = function () {
-    var self = this, lowest = Infinity, wanted = {};
-    this.layers.forEach(function (st, k) {
+  /* A group layer's features to show (halos, areas): those with an event shown one by one in the layer they
+   * follow; st.shownMembers[k] lists, per feature, which of its events (indices into its members). */
+  Engine.prototype.groupsShown = function (st, visibleBy) {
+    var leader = this.byName[st.spec.follows], out = [];
+    st.shownMembers = [];
+    if (!leader || this.hidden[leader.name] || leader.aggregated) return out;
+    var flags = new Uint8Array(leader.n);
+    visibleBy[leader.name].forEach(function (p) { flags[p] = 1; });
+    st.spec.members.forEach(function (members, k) {
+      var shown = [];
+      for (var j = 0; j < members.length; j++) if (flags[members[j]]) shown.push(j);
+      if (shown.length) { out.push(k); st.shownMembers[k] = shown; }
+    });
+    return out;
+  };
+
+  /* What each layer shows on this.day by the time rule, and whether events are counted by cell. */
+  Engine.prototype.visibleBy = function () {
+    var self = this, out = {};
+    this.layers.forEach(function (st) {
+      if (st.spec.members) return;
       var want = self.hidden[st.name] ? [] : self.visible(st, self.day);
-      wanted[st.name] = want;
-      if (self.history.maxMarkers >= 0 && (st.name === "events" || st.name === "user_events")) {
-        st.aggregated = want.length > self.history.maxMarkers;
-        self.drawCells(st, st.aggregated ? want : []);
-        if (st.aggregated) want = [];
-      }
-      if (st.spec.follows) {
-        var leader = self.byName[st.spec.follows];
-        if (leader && (leader.aggregated || self.hidden[leader.name])) want = [];
-      }
+      st.aggregated = self.history.maxMarkers >= 0 && (st.name === "events" || st.name === "user_events") &&
+        want.length > self.history.maxMarkers;
+      out[st.name] = want;
+    });
+    return out;
+  };
+
+  /* The features a layer draws one by one now. */
+  Engine.prototype.wanted = function (st, visibleBy) {
+    if (st.spec.members) return this.groupsShown(st, visibleBy);
+    var want = visibleBy[st.name];
+    if (st.name === "events" || st.name === "user_events") this.drawCells(st, st.aggregated ? want : []);
+    if (st.aggregated) return [];
+    if (st.undrawn) want = want.filter(function (p) { return !st.undrawn[p]; });
+    return want;
+  };
+
+  /* Swap in the features of this.day: only what appears, disappears or changes (an area marker whose events
+   * changed); then restore the drawing order. */
+  Engine.prototype.draw = function () {
+    var self = this, lowest = Infinity, visibleBy = this.visibleBy();
+    this.layers.forEach(function (st, k) {
+      var want = self.wanted(st, visibleBy), composed = st.spec.kind === "div" && st.spec.members;
       var next = new Uint8Array(st.n), on = st.on, added = false;
       for (var j = 0; j < want.length; j++) next[want[j]] = 1;
       for (var i = 0; i < st.n; i++) {
+        if (composed && next[i] && on[i] && st.sigs[i] !== st.shownMembers[i].join(",")) {
+          st.group.removeLayer(st.made[i]);  // the same area, other events: made again with its new count
+          st.made[i] = null;
+          on[i] = 0;
+        }
         if (next[i] === on[i]) continue;
         if (next[i]) {
+          if (composed) st.made[i] = null;
           st.group.addLayer(st.made[i] || self.make(st, i));
           added = true;
         } else {
