@@ -125,7 +125,8 @@ def test_the_wheel_over_the_map_scrolls_the_page_and_ctrl_wheel_zooms(open_at):
     assert frame.locator(".atlas-hint").is_visible()  # says how to zoom
 
     box = frame_box(page)
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 100)
+    top = frame.evaluate("() => window.map.getContainer().getBoundingClientRect().top")  # under the date control
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + top + 100)
     page.keyboard.down("Control")
     page.mouse.wheel(0, -200)
     page.keyboard.up("Control")

@@ -277,6 +277,11 @@
       div.innerHTML = options.legend;  // static text built and escaped in Python (dashboard/map/markup.py)
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
+      /* open, at most 40 % of the map's height (with 60 % of its width: never a quarter of the map); the map,
+         not the frame, which also holds the date control */
+      var fit = function () { div.style.maxHeight = Math.floor(map.getSize().y * 0.4) + "px"; };
+      fit();
+      map.on("resize", fit);
       return div;
     };
     legend.addTo(map);
