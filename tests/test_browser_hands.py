@@ -171,14 +171,13 @@ def click_latlng(page, frame, lat, lng):
     page.mouse.click(box["x"] + p["x"], box["y"] + p["y"])
 
 
-@pytest.mark.xfail(strict=False, reason="KNOWN BUG, open: the chooser for two stacked markers opens twice "
-                                        "(two .atlas-chooser popups; seen on issue 17's own branch at its last "
-                                        "commit too); reported in the closing note for the next session")
 def test_two_stacked_markers_are_both_reachable(open_at):
     page, frame, _ = open_at("?date=2021-05-12&layers=incidents,events&view=40.1,45.9,10")
     titles = set()
     for choice in ("Capture: Border post", "Border incident: incursion"):
         frame.evaluate("() => window.map.closePopup()")
+        # a closed popup fades out for 200 ms before it leaves the page: wait until none is left
+        frame.wait_for_function("() => !document.querySelector('.leaflet-popup')")
         click_latlng(page, frame, 40.1, 45.9)
         chooser = frame.locator(".atlas-chooser")
         chooser.wait_for()
