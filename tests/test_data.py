@@ -72,6 +72,20 @@ def test_gazetteer_names_both_sides(atlas):
     assert (labelled["name_az"].notna() & labelled["name_hy"].notna()).all()
 
 
+def test_every_copy_says_its_original_was_searched_for_and_titles_are_marked():
+    from dashboard.core.csvfile import read_csv
+
+    table = read_csv(default_data_dir() / "geodata" / "sources.csv", "sources.csv")
+    rows = [raw for _, raw in table.rows]
+    assert [r["source_id"] for r in rows if "not looked for" in r["note"]] == []
+    # a copy names itself as one in `outlet`, and its note says so (docs/DATA.md, `url`)
+    copies = [r for r in rows if "(repost" in r["outlet"] or "(syndicated" in r["outlet"]]
+    assert copies
+    assert [r["source_id"] for r in copies if "copy" not in r["note"]] == []
+    supplied = [r for r in rows if r["title"].startswith("[")]
+    assert supplied and all(r["note"].startswith("title supplied") for r in supplied)
+
+
 MIRRORS = ("wikipedia-on-ipfs", "osmarks", "wikijaa", "perceptio", "qaz.wiki", "kiwix", "enwikipedia.net",
            "friendlywiki", "clateway", "theinfolist", "frwiki.wiki", "wiki7", "hmong", "dbpedia")
 

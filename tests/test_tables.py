@@ -2,7 +2,7 @@ import pytest
 
 from dashboard.core import tables
 from dashboard.core.atlas import load_atlas
-from tests.conftest import EVENTS, SOURCES, make_atlas
+from tests.conftest import EVENTS, SOURCES, make_atlas, write_csv
 
 
 @pytest.mark.parametrize(
@@ -119,6 +119,35 @@ def test_bom_and_crlf_files_load(tmp_path):
 def test_source_dates_and_kind_are_checked(tmp_path, changes, problem):
     sources = [SOURCES[0], dict(SOURCES[1], **changes)]
     atlas = load_atlas(make_atlas(tmp_path, sources=sources))
+    if problem is None:
+        assert atlas.report.ok, _problems(atlas.report)
+        assert "src-b" in atlas.sources
+    else:
+        assert problem in _problems(atlas.report)
+        assert "src-b" not in atlas.sources
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"title": "[Shelling of Martuni (descriptive)]", "note": "title supplied (not visible on the page)"}, None),
+        ({"title": "Shelling of Martuni [update]"}, None),  # brackets inside a page's own title are the page's
+        ({"title": "[Shelling of Martuni]", "note": ""},
+         "sources.csv:3: note: a supplied [bracketed] title needs a note saying why the page's own title is not given"),
+        ({"title": "Shelling of Martuni (untitled in search excerpt)"},
+         "sources.csv:3: title: 'Shelling of Martuni (untitled in search excerpt)' carries a research note "
+         "('search excerpt'): give the page's own title, or a supplied title in [square brackets] with the reason "
+         "in `note`"),
+        ({"title": "[Shelling of Martuni (title paraphrased)]", "note": "title supplied"},
+         "sources.csv:3: title: '[Shelling of Martuni (title paraphrased)]' carries a research note "
+         "('title paraphrased'): give the page's own title, or a supplied title in [square brackets] with the "
+         "reason in `note`"),
+    ],
+)
+def test_a_title_is_the_pages_own_or_a_bracketed_one_the_note_explains(tmp_path, changes, problem):
+    root = make_atlas(tmp_path)
+    write_csv(root / "geodata" / "sources.csv", [{**SOURCES[0], "note": ""}, {**SOURCES[1], "note": "", **changes}])
+    atlas = load_atlas(root)
     if problem is None:
         assert atlas.report.ok, _problems(atlas.report)
         assert "src-b" in atlas.sources

@@ -165,6 +165,22 @@ def _dated(rec: dict):
         yield "published", "missing value (leave it empty only when `accessed` gives the day the page was read)"
 
 
+# Words of a research log, not of a page's title (docs/DATA.md, `title`).
+RESEARCH_WORDS = ("search excerpt", "untitled", "not visible", "descriptive title", "title paraphrased",
+                  "url slug", "title translated", "title from")
+
+
+def _titled(rec: dict):
+    """A title is the page's own, or a supplied one in [square brackets] that the note explains."""
+    title = rec.get("title") or ""
+    found = [w for w in RESEARCH_WORDS if w in title.lower()]
+    if found:
+        yield "title", (f"{title!r} carries a research note ({found[0]!r}): give the page's own title, or a "
+                        "supplied title in [square brackets] with the reason in `note`")
+    elif title.startswith("[") and title.endswith("]") and "title" not in (rec.get("note") or "").lower():
+        yield "note", "a supplied [bracketed] title needs a note saying why the page's own title is not given"
+
+
 SOURCES = TableSpec(
     "sources", "geodata/sources.csv", "source_id",
     (
@@ -173,7 +189,7 @@ SOURCES = TableSpec(
         Column("url", parse_url),
         Column("archive_url", parse_url, False), Column("language", text, False), Column("note", text, False),
     ),
-    (_dated,),
+    (_dated, _titled),
 )
 
 EVENTS = TableSpec(
