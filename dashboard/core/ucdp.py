@@ -8,8 +8,9 @@ Precision, mapped without claiming more than UCDP does: ``where_prec`` 1 (the ex
 25 km of a known place) -> ``settlement``; 3 (a second-order administrative unit) -> ``district``; 4 (a
 first-order unit) -> ``region``; 5 and above (a wider area, the country, or outside any country) cannot be drawn
 as a point honestly and are rejected with the reason. ``date_prec`` 1 (the day) -> ``day``; 2 (within 2-6 days)
-and 3 (the week) -> ``week``; 4 (the month, or 8-30 days) -> ``month``; 5 (more than a month) is rejected. The
-event's start and end dates are kept (``date``, ``date_end``).
+and 3 (the week) -> ``week``; 4 (the month) -> ``month``; 5 (only the year is known) is rejected. The event's
+start and end dates are kept (``date``, ``date_end``). The codes are those of the UCDP GED codebook
+(https://ucdp.uu.se/downloads/): ``where_prec`` 1-7, ``date_prec`` 1-5, each larger number less precise.
 """
 
 from __future__ import annotations
