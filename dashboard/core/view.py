@@ -182,11 +182,15 @@ def date_text(day: str) -> str:
     return pd.Timestamp(day).strftime("%-d %b %Y")
 
 
-def visible_counts(state, options: MapOptions) -> dict[str, int]:
-    """How many features of each layer the map shows for ``state`` (for a caption)."""
-    return {
+def visible_counts(state, options: MapOptions, user=None) -> dict[str, int]:
+    """How many features of each layer the map shows for ``state`` (for a caption); ``uploaded``: how many of the
+    uploaded events (``UserEvents``) when there is an upload and the events layer is on."""
+    counts = {
         "zones": len(state.layers["control_zones"]),
         "posts": len(state.layers["peacekeeper_posts"]),
         "incidents": len(state.layers["border_incidents"]),
         "events": reported_count(filter_events(state.events, options)),  # a group of rows is one event
     }
+    if user is not None and "events" in options.layers:
+        counts["uploaded"] = reported_count(filter_events(user.between(*state.window), options))
+    return counts
