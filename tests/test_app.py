@@ -348,3 +348,10 @@ def test_a_link_s_source_data_filter_stays_visible_until_its_file_is_loaded(app)
     assert at.multiselect(key=L.FIELD_FILTERS["sub_event_types"].key).value == ["Armed clash"]
     assert "1 chosen value(s) in no loaded event" in captions(at)
     assert "and 0 events (up to 2023-09-30)" in captions(at)  # the atlas's own carry no sub-event type
+
+    from .test_acled import GOOD, LONG_DATE, acled_csv
+
+    at.file_uploader(key=L.UPLOAD_EVENTS.key).set_value(("acled.csv", acled_csv(GOOD, LONG_DATE).encode(),
+                                                          "text/csv")).run()
+    assert at.multiselect(key=L.FIELD_FILTERS["sub_event_types"].key).value == ["Armed clash"]
+    assert "in no loaded event" not in captions(at) and "0 events and 1 of your events" in captions(at)
