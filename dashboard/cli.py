@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .core import outfile, tables
 from .core.csvfile import TooLarge
-from .core.vocab import CLAIM_STATUSES, EVENT_TYPES
+from .core.vocab import CLAIM_STATUSES, EVENT_TYPES, FIELD_FILTERS, FIELD_TITLES
 
 # The atlas (geopandas, shapely, pandas) is imported by the commands that load it, not by import-acled/-ucdp.
 
@@ -156,7 +156,8 @@ def _view(args):
         layers = DEFAULT_LAYERS
     window = f"last-{args.last_days}" if args.last_days else (f"since-{args.since}" if args.since else "all")
     return ViewState(args.date, layers=layers, event_types=tuple(args.types) if args.types else None,
-                     claims=tuple(args.claims) if args.claims else None, names=args.names, window=window)
+                     claims=tuple(args.claims) if args.claims else None, names=args.names, window=window,
+                     **{k: tuple(getattr(args, k)) for k in FIELD_FILTERS if getattr(args, k, None)})
 
 
 def cmd_snapshot(args) -> int:
@@ -317,6 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--last-days", type=int, default=None, metavar="N", help="events of the last N days instead")
     p.add_argument("--types", nargs="+", choices=EVENT_TYPES, help="only these event types")
     p.add_argument("--claims", nargs="+", choices=CLAIM_STATUSES, help="only these claim statuses")
+    for name, title in FIELD_TITLES.items():  # an --events file's own fields (ACLED, UCDP GED)
+        p.add_argument(f"--{name.replace('_', '-')}", nargs="+", metavar="VALUE", help=f"only these {title}")
     p.add_argument("--names", choices=("both", "az", "hy"), default="both", help="place names (default both)")
     p.add_argument("--app-url", default="http://localhost:8501/", help="base of the permalink in the zip's citation")
     p.add_argument("--force", action="store_true", help="replace --out even if it is not the same kind of file")

@@ -27,6 +27,9 @@ LONG_DATE = ('AZE1002,16 February 2023,2023,2,Strategic developments,Strategic d
              '31,Caucasus,Azerbaijan,Baku,,,Baku,40.3777,49.892,3,Trend,National,Talks held.,0,,1700000001')
 BAD_DATE = LONG_DATE.replace("AZE1002,16 February 2023", "AZE1003,31/02/2023")  # day-first, not a real day
 BAD_TYPE = GOOD.replace("AZE1001", "AZE1004").replace("Armed clash", "Alien landing").replace("Battles", "Unknown")
+THIRD = (GOOD.replace("AZE1001,2023-09-19", "AZE1006,2023-09-20")  # another sub-event type, country and admin area
+         .replace("Battles,Armed clash", "Explosions/Remote violence,Shelling/artillery/missile attack")
+         .replace("Azerbaijan,Khankendi,,,", "Armenia,Syunik,Goris,,"))
 BAD_COORD = GOOD.replace("AZE1001", "AZE1005").replace("39.8177,46.7528", "NaN,46.7528")
 
 

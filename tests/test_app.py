@@ -311,3 +311,47 @@ def test_the_export_panel_offers_the_whole_atlas_as_one_page_at_this_date(app):
     assert 'atlas.site(' in page and '"day":"2021-05-12"' in page and '"window":"7"' in page
     assert "border_incidents:i1" in page and "events:e1" not in page  # this view's layers, every date
     assert "<script src=" not in page and "<link rel=\"stylesheet\"" not in page  # one file, nothing to fetch
+
+
+def captions(at) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def test_an_acled_upload_brings_its_own_filters_and_they_narrow_the_counts_and_the_map(app):
+    from .test_acled import GOOD, LONG_DATE, THIRD, acled_csv
+
+    sub, admin = L.FIELD_FILTERS["sub_event_types"], L.FIELD_FILTERS["admin_areas"]
+    at = app(date="2023-09-30", window="all")
+    assert not {w.key for w in L.FIELD_FILTERS.values()} & {m.key for m in at.multiselect}  # no field: no filter
+    at.file_uploader(key=L.UPLOAD_EVENTS.key).set_value(
+        ("acled.csv", acled_csv(GOOD, LONG_DATE, THIRD).encode(), "text/csv")).run()
+    assert not at.exception
+    assert at.multiselect(key=sub.key).options == ["Agreement", "Armed clash", "Shelling/artillery/missile attack"]
+    assert at.multiselect(key=admin.key).options == ["Baku", "Goris", "Khankendi", "Syunik"]
+    assert "3 of 6 loaded events have none (left out once you choose)" in captions(at)  # the atlas's own three
+    assert "3 events and 3 of your events (up to 2023-09-30) match" in captions(at)
+
+    at.multiselect(key=sub.key).select("Armed clash").select("Shelling/artillery/missile attack").run()
+    assert "0 events and 2 of your events" in captions(at)
+    at.multiselect(key=admin.key).select("Goris").run()
+    assert "0 events and 1 of your events" in captions(at)
+    history = map_args(at)["history_doc"]
+    assert {layer["name"]: layer["ids"] for layer in history["layers"] if "events" in layer["name"]} == {
+        "events": [], "user_events": [["acled-AZE1006"]]}
+    assert at.query_params["sub"] == ["Armed clash", "Shelling/artillery/missile attack"]
+    assert at.query_params["admin"] == "Goris"  # one value: a plain parameter
+
+
+def test_a_link_s_source_data_filter_stays_visible_until_its_file_is_loaded(app):
+    at = app(date="2023-09-30", window="all", sub="Armed clash")
+    assert not notices(at)
+    assert at.multiselect(key=L.FIELD_FILTERS["sub_event_types"].key).value == ["Armed clash"]
+    assert "1 chosen value(s) in no loaded event" in captions(at)
+    assert "and 0 events (up to 2023-09-30)" in captions(at)  # the atlas's own carry no sub-event type
+
+    from .test_acled import GOOD, LONG_DATE, acled_csv
+
+    at.file_uploader(key=L.UPLOAD_EVENTS.key).set_value(("acled.csv", acled_csv(GOOD, LONG_DATE).encode(),
+                                                          "text/csv")).run()
+    assert at.multiselect(key=L.FIELD_FILTERS["sub_event_types"].key).value == ["Armed clash"]
+    assert "in no loaded event" not in captions(at) and "0 events and 1 of your events" in captions(at)

@@ -110,3 +110,27 @@ def test_csv_export_neutralises_formulas(tmp_path):
     row = next(csv.DictReader(out.open()))
     assert row["summary"].startswith("'=")
     assert row["location"] == "'+cmd"
+
+
+def test_snapshot_filters_an_events_file_on_its_own_fields_and_the_bundle_says_so(atlas_dir, tmp_path):
+    import csv
+    import io
+    import zipfile
+
+    from tests.test_acled import GOOD, LONG_DATE, THIRD, acled_csv
+
+    events = tmp_path / "acled.csv"
+    events.write_text(acled_csv(GOOD, LONG_DATE, THIRD))
+    out = tmp_path / "view.zip"
+    result = run("snapshot", "--data", atlas_dir, "--events", events, "--date", "2023-09-30", "--format", "zip",
+                 "--out", out, "--sub-event-types", "Armed clash", "Shelling/artillery/missile attack",
+                 "--admin-areas", "Goris")
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(out) as zf:
+        rows = list(csv.DictReader(io.StringIO(zf.read("events.csv").decode())))
+        readme = zf.read("README.md").decode()
+    assert [r["event_id"] for r in rows] == ["acled-AZE1006"]
+    assert ("- sub-event types (source data): Armed clash; Shelling/artillery/missile attack (events without the "
+            "field are left out)") in readme
+    assert "- admin areas (source data: admin1-admin3): Goris" in readme and "countries" not in readme
+    assert "&sub=Armed+clash&sub=Shelling%2Fartillery%2Fmissile+attack&admin=Goris" in readme  # the permalink

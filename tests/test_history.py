@@ -71,3 +71,22 @@ def test_layers_and_filters_make_their_own_history_with_its_own_key(atlas):
     assert [i for layer in doc["layers"] if layer["name"] == "events" for i in layer["ids"]] == [["e2"]]
     assert history_key(fewer) == doc["key"] != history_key(full)
     assert doc["first"] == "1994-05-12" and "2020-11-10" in doc["changes"]
+
+
+def test_the_history_carries_only_the_events_the_source_data_filters_keep(atlas):
+    from dashboard.core.user_events import read_user_events
+
+    from .test_acled import GOOD, LONG_DATE, THIRD, acled_csv
+
+    user = read_user_events(acled_csv(GOOD, LONG_DATE, THIRD).encode(), "acled.csv", atlas)
+
+    def ids(options):
+        doc = json.loads(history_json(atlas, options, user))
+        return {layer["name"]: sorted(i for ids in layer["ids"] for i in ids) for layer in doc["layers"]
+                if layer["name"] in ("events", "user_events")}
+
+    assert ids(MapOptions()) == {"events": ["e1", "e2", "e3"],
+                                 "user_events": ["acled-AZE1001", "acled-AZE1002", "acled-AZE1006"]}
+    assert ids(MapOptions(admin_areas=("Goris",))) == {"events": [], "user_events": ["acled-AZE1006"]}
+    assert ids(MapOptions(countries=("Azerbaijan",), sub_event_types=("Agreement",))) == {
+        "events": [], "user_events": ["acled-AZE1002"]}

@@ -1,7 +1,16 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.core.permalink import ViewState, decode, encode, event_window, window_spec
+from dashboard.core.permalink import (
+    FIELD_PARAMS,
+    MAX_FIELD_VALUES,
+    ViewState,
+    decode,
+    encode,
+    event_window,
+    window_spec,
+)
 from dashboard.core.timemodel import EventWindow
 from dashboard.core.view import BASEMAPS, LAYER_KEYS, NAME_MODES, MapOptions
 from dashboard.core.vocab import CLAIM_STATUSES, EVENT_TYPES
@@ -142,3 +151,30 @@ def test_a_comparison_outside_the_atlas_clamps_to_the_nearest_ends():
     assert state.compare == (FIRST, "2020-11-10")
     assert notices == [f"compare: '1990-01-01..2020-11-10' is outside the atlas ({FIRST} to {LAST}); "
                        f"comparing {FIRST} and 2020-11-10, the nearest ends"]
+
+
+def test_the_source_data_filters_round_trip_as_repeated_parameters():
+    state = ViewState("2023-09-20", sub_event_types=("Armed clash", "Shelling/artillery/missile attack"),
+                      countries=("Azerbaijan",), admin_areas=("Tartar", "Goris, Syunik"))
+    params = encode(state, DEFAULTS)
+    assert params["sub"] == ["Armed clash", "Shelling/artillery/missile attack"]
+    assert params["admin"] == ["Tartar", "Goris, Syunik"]  # repeated: names may hold commas
+    assert read(params) == (state, [])  # no check against known values: they may come from an upload
+    assert state.options.field_choices() == {"sub_event_types": state.sub_event_types, "countries": ("Azerbaijan",),
+                                             "admin_areas": state.admin_areas}
+    assert not {"sub", "country", "admin"} & set(encode(DEFAULTS))
+
+
+@pytest.mark.parametrize(("param", "values", "kept", "notice"), [
+    ("sub", ["Armed clash", "Armed clash", " "], ("Armed clash",), None),  # repeats and blanks dropped
+    ("admin", ["<script>alert(1)</script>"], ("<script>alert(1)</script>",), None),  # plain text: shown as text
+    ("country", ["Azer\u202ebaijan", "Armenia"], ("Armenia",), "country: ignored 1 value(s) that are not plain"),
+    ("admin", ["Tar\ntar"], None, "admin: ignored 1 value(s)"),
+    ("sub", ["x" * 121, "y" * 120], ("y" * 120,), "sub: ignored 1 value(s)"),
+    ("sub", [f"v{i}" for i in range(60)], tuple(f"v{i}" for i in range(MAX_FIELD_VALUES)),
+     f"sub: kept the first {MAX_FIELD_VALUES} of 60 values"),
+])
+def test_hostile_source_data_values_are_bounded_with_a_notice(param, values, kept, notice):
+    state, notices = read({param: values})
+    assert getattr(state, FIELD_PARAMS[param]) == kept
+    assert (notices[0].startswith(notice) if notice else notices == [])

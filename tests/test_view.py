@@ -61,3 +61,85 @@ def test_the_source_filter_round_trips_in_a_link():
     assert decode(params, ViewState("2020-11-10"), first_day="1994-05-12", last_day="2024-06-12") == (state, [])
     _, notices = decode({"sources": "mine"}, ViewState("2020-11-10"), first_day="1994-05-12", last_day="2024-06-12")
     assert notices == ["sources: 'mine' is not one of independent, party"]
+
+
+# The source data's own fields (issue 14): ACLED/UCDP rows carry them, the atlas's own mostly do not.
+FIELD_ROWS = [
+    {"event_id": "own"},  # an atlas event: none of the fields
+    {"event_id": "clash", "sub_event_type": "Armed clash", "country": "Azerbaijan", "admin1": "Tartar"},
+    {"event_id": "shell", "sub_event_type": "Shelling/artillery/missile attack", "country": "Armenia",
+     "admin1": "Syunik", "admin2": "Goris"},
+    {"event_id": "blank", "sub_event_type": " ", "country": None, "admin3": "Tartar"},
+]
+
+
+@pytest.mark.parametrize(("choice", "ids"), [
+    ({}, ["own", "clash", "shell", "blank"]),  # nothing chosen: nothing left out, with or without the field
+    ({"sub_event_types": ("Armed clash",)}, ["clash"]),
+    ({"sub_event_types": ("Armed clash", "Shelling/artillery/missile attack")}, ["clash", "shell"]),
+    ({"countries": ("Armenia",)}, ["shell"]),
+    ({"admin_areas": ("Tartar",)}, ["clash", "blank"]),  # any of admin1-admin3
+    ({"admin_areas": ("Goris",)}, ["shell"]),
+    ({"admin_areas": ("Tartar",), "sub_event_types": ("Armed clash",)}, ["clash"]),  # filters combine (and)
+    ({"countries": ("Nowhere",)}, []),
+    ({"sub_event_types": ()}, ["own", "clash", "shell", "blank"]),  # an empty choice is no filter
+])
+def test_the_source_data_filters_keep_events_carrying_a_chosen_value(choice, ids):
+    import pandas as pd
+
+    from dashboard.core.view import MapOptions, filter_events
+
+    events = pd.DataFrame(FIELD_ROWS)
+    assert list(filter_events(events, MapOptions(**choice))["event_id"]) == ids
+
+
+def test_a_frame_without_the_columns_loses_its_events_only_when_values_are_chosen():
+    import pandas as pd
+
+    from dashboard.core.view import MapOptions, filter_events
+
+    events = pd.DataFrame([{"event_id": "own", "event_type": "clash"}])
+    assert len(filter_events(events, MapOptions())) == 1
+    assert filter_events(events, MapOptions(admin_areas=("Tartar",))).empty
+
+
+class Owner:
+    """Anything with ``events`` (the atlas, an upload)."""
+
+    def __init__(self, rows):
+        import pandas as pd
+
+        self.events = pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(("name", "values", "missing"), [
+    ("sub_event_types", ("Armed clash", "Shelling/artillery/missile attack"), 2),
+    ("countries", ("Armenia", "Azerbaijan"), 2),
+    ("admin_areas", ("Goris", "Syunik", "Tartar"), 1),  # every level, each value once
+])
+def test_the_values_offered_are_those_the_loaded_events_carry(name, values, missing):
+    from dashboard.core.view import FieldValues, field_values
+
+    own, upload = Owner(FIELD_ROWS[:1]), Owner(FIELD_ROWS[1:])
+    assert field_values([own, upload], name) == FieldValues(values, missing, 4)
+    assert field_values([Owner([{"event_id": "x"}])], name) == FieldValues((), 1, 1)
+
+
+def test_the_filters_apply_to_uploaded_acled_events_and_the_caption_counts_them(atlas):
+    from dashboard.core.query import state_on
+    from dashboard.core.user_events import read_user_events
+    from dashboard.core.view import MapOptions, field_values, filter_events, visible_counts
+
+    from .test_acled import GOOD, LONG_DATE, THIRD, acled_csv
+
+    user = read_user_events(acled_csv(GOOD, LONG_DATE, THIRD).encode(), "acled.csv", atlas)
+    assert field_values([atlas, user], "sub_event_types").values == (
+        "Agreement", "Armed clash", "Shelling/artillery/missile attack")
+    assert field_values([atlas, user], "sub_event_types").missing == len(atlas.events)
+    chosen = MapOptions(sub_event_types=("Armed clash", "Shelling/artillery/missile attack"), countries=("Azerbaijan",))
+    assert list(filter_events(user.events, chosen)["event_id"]) == ["acled-AZE1001"]
+    state = state_on(atlas, "2023-09-30", EventWindow())
+    everything, narrowed = visible_counts(state, MapOptions(), user), visible_counts(state, chosen, user)
+    assert (everything["events"], everything["uploaded"]) == (3, 3)
+    assert (narrowed["events"], narrowed["uploaded"]) == (0, 1)  # the atlas's own carry no sub-event type
+    assert "uploaded" not in visible_counts(state, MapOptions(layers=("zones",)), user)

@@ -23,6 +23,7 @@ from .registry import data_layers as _data_layers
 from .render import DEFAULT_PICTURE, GIF_PICTURE, TITLE, Picture, render_png, state_sources
 from .snapshot import events_csv, safe_cell, state_geojson
 from .view import SOURCINGS, MapOptions, filter_events
+from .vocab import FIELD_TITLES
 
 DEFAULT_APP_URL = "http://localhost:8501/"
 
@@ -146,6 +147,7 @@ def export_zip(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL,
         f"- claim statuses: {', '.join(view.claims) if view.claims is not None else 'all'}",
         f"- actors: {', '.join(view.actors) if view.actors is not None else 'all'}",
         f"- sources: {SOURCINGS.get(view.sourcing, 'all events').lower()}",
+        *field_filter_lines(view.options),
         f"- dataset version: {version(atlas, view, user)}",
         f"- permalink: {permalink(view, app_url)}",
         *[f"- events file: {f}: the permalink cannot bring it; open the app and load this file to see its events"
@@ -164,6 +166,12 @@ def export_zip(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL,
         zf.writestr("README.md", readme)
     progress(1.0, "done")
     return buffer.getvalue()
+
+
+def field_filter_lines(options: MapOptions) -> list[str]:
+    """The source-data filters in use, one README line each (none when unused: most views have no such field)."""
+    return [f"- {FIELD_TITLES[name]}: {'; '.join(values)} (events without the field are left out)"
+            for name, values in options.field_choices().items()]
 
 
 def step_days(start: str, end: str, step: int) -> list[str]:

@@ -8,12 +8,16 @@ Parameters: ``date`` (YYYY-MM-DD), ``layers`` (comma list of view.LAYER_KEYS, or
 and ``claims`` (comma lists), ``actor`` (repeated), ``sources`` (a key of view.SOURCINGS), ``names``
 (both|az|hy), ``window`` (``all``, ``last-N`` or ``since-YYYY-MM-DD``), ``basemap``, ``view``
 (``lat,lon,zoom``), ``sel`` (``layer:id`` of the feature whose sources the side panel shows) and ``compare``
-(``A..B``: compare mode, two dates in the atlas's range, either order).
+(``A..B``: compare mode, two dates in the atlas's range, either order). ``sub``, ``country`` and ``admin``
+(repeated) are the source-data filters (``view.FIELD_FILTERS``): their values come from the data, possibly
+from an upload a link cannot bring, so any plain text is kept (at most ``MAX_FIELD_VALUES`` of at most
+``MAX_FIELD_TEXT`` characters, no control or bidirectional characters) and the app offers them once loaded.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -33,12 +37,16 @@ from .vocab import CLAIM_STATUSES, EVENT_TYPES
 
 DEFAULT_WINDOW = "last-30"
 MAX_WINDOW_DAYS = 20_000
+MAX_FIELD_VALUES = 50
+MAX_FIELD_TEXT = 120
+FIELD_PARAMS = {"sub": "sub_event_types", "country": "countries", "admin": "admin_areas"}
+"""Link parameter -> the source-data filter (``view.FIELD_FILTERS``) it carries."""
 def selectable() -> tuple[str, ...]:
     """Layers whose features a link may select (every layer but the uploaded one, which a link cannot carry)."""
     return tuple(k for k in registry.LAYERS if k != "user_events")
 IGNORED_PARAMS = frozenset({"embed", "embed_options"})  # Streamlit's own
 PARAMS = ("date", "layers", "types", "actor", "claims", "names", "window", "basemap", "view", "sel", "compare",
-          "sources")
+          "sources", *FIELD_PARAMS)
 _WINDOW_RE = re.compile(r"^(all|last-(\d{1,5})|since-(\d{4}-\d{2}-\d{2}))$")
 _SEL_RE = re.compile(r"^([a-z_]+):(\S{1,200})$")
 
@@ -59,10 +67,14 @@ class ViewState:
     selected: str | None = None
     compare: tuple[str, str] | None = None  # (A, B): compare mode
     sourcing: str | None = None  # view.SOURCINGS key: the source filter
+    sub_event_types: tuple[str, ...] | None = None  # the source-data filters (view.FIELD_FILTERS)
+    countries: tuple[str, ...] | None = None
+    admin_areas: tuple[str, ...] | None = None
 
     @property
     def options(self) -> MapOptions:
-        return MapOptions(self.layers, self.names, self.event_types, self.actors, self.claims, self.sourcing)
+        return MapOptions(self.layers, self.names, self.event_types, self.actors, self.claims, self.sourcing,
+                          self.sub_event_types, self.countries, self.admin_areas)
 
     @property
     def event_window(self) -> EventWindow:
@@ -116,6 +128,9 @@ def encode(state: ViewState, defaults: ViewState | None = None) -> dict[str, str
         out["compare"] = "..".join(state.compare)
     if state.sourcing:
         out["sources"] = state.sourcing
+    for param, field in FIELD_PARAMS.items():
+        if getattr(state, field):
+            out[param] = list(getattr(state, field))
     return out
 
 
@@ -254,6 +269,26 @@ def _decode_actors(values: list[str], known: frozenset[str] | None, notices: lis
     return {"actors": good} if good else {}
 
 
+def _plain_text(value: str) -> bool:
+    """No control, format (bidi, zero-width) or separator characters other than the space: safe to show and keep."""
+    return all(c == " " or unicodedata.category(c)[0] not in "CZ" for c in value)
+
+
+def _decode_field(param: str, raw, notices: list[str]) -> tuple[str, ...] | None:
+    """A source-data filter's values: plain text only, at most ``MAX_FIELD_VALUES``; the rest with a notice."""
+    values = [v.strip() for v in _values(raw) if v.strip()]
+    bad = [v for v in values if len(v) > MAX_FIELD_TEXT or not _plain_text(v)]
+    if bad:
+        shown = ", ".join(repr(b[:40] + ("…" if len(b) > 40 else "")) for b in bad[:5])
+        notices.append(f"{param}: ignored {len(bad)} value(s) that are not plain text of at most {MAX_FIELD_TEXT} "
+                       f"characters: {shown}")
+    good = tuple(dict.fromkeys(v for v in values if v not in bad))
+    if len(good) > MAX_FIELD_VALUES:
+        notices.append(f"{param}: kept the first {MAX_FIELD_VALUES} of {len(good)} values")
+        good = good[:MAX_FIELD_VALUES]
+    return good or None
+
+
 def decode(
     params: Mapping[str, object],
     defaults: ViewState,
@@ -272,6 +307,10 @@ def decode(
         if chosen is not None:
             changes[field] = chosen
     changes |= _decode_actors([v.strip() for v in _values(params.get("actor")) if v.strip()], bounds.actors, notices)
+    for param, field in FIELD_PARAMS.items():
+        values = _decode_field(param, params.get(param), notices)
+        if values:
+            changes[field] = values
     for key, check in SINGLE_VALUED.items():
         text = _last(params.get(key))
         if text is None:

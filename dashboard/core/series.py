@@ -81,5 +81,6 @@ def week_of(day: str) -> str:
 
 def events_series(atlas: Atlas, options) -> pd.DataFrame:
     """``events_per_week`` of the atlas's events under a view's filters (``view.MapOptions``), once per atlas."""
-    key = ("events_series", options.event_types, options.actors, options.claims, options.sourcing)
+    key = ("events_series", options.event_types, options.actors, options.claims, options.sourcing,
+           options.sub_event_types, options.countries, options.admin_areas)
     return _memo.get(atlas, key, lambda: events_per_week(filter_events(atlas.joined_events, options)))

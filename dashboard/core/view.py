@@ -8,12 +8,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .memo import AtlasMemo
 from .registry import VIEW_LAYERS
 from .reported import reported_count
+from .vocab import FIELD_FILTERS
 
 LAYER_TITLES = {key: title for key, title in VIEW_LAYERS}
 """The toggleable layers (permalink key -> title), bottom first."""
 LAYER_KEYS = tuple(LAYER_TITLES)
+_memo = AtlasMemo()
 DEFAULT_LAYERS = LAYER_KEYS
 
 NAME_MODES = {"both": "Both (Shusha / Shushi)", "az": "Azerbaijani", "hy": "Armenian"}
@@ -45,6 +48,13 @@ class MapOptions:
     actors: tuple[str, ...] | None = None
     claims: tuple[str, ...] | None = None
     sourcing: str | None = None  # a key of SOURCINGS
+    sub_event_types: tuple[str, ...] | None = None  # vocab.FIELD_FILTERS: the source data's own fields
+    countries: tuple[str, ...] | None = None
+    admin_areas: tuple[str, ...] | None = None
+
+    def field_choices(self) -> dict[str, tuple[str, ...]]:
+        """The source-data filters in use (``FIELD_FILTERS`` key -> chosen values)."""
+        return {k: getattr(self, k) for k in FIELD_FILTERS if getattr(self, k)}
 
 
 SOURCINGS = {
@@ -57,9 +67,10 @@ None: every event."""
 
 
 def filter_events(events: pd.DataFrame, options: MapOptions) -> pd.DataFrame:
-    """Events matching the type, actor, claim-status and source filters (None = no filter).
+    """Events matching the type, actor, claim-status, source and source-data filters (None = no filter).
 
     The source filter reads ``party_only`` (``query.join_events``); events without it rest on no party source.
+    The source-data filters (``FIELD_FILTERS``) keep only events carrying one of the chosen values.
     """
     mask = np.ones(len(events), dtype=bool)
     if options.event_types is not None:
@@ -71,7 +82,52 @@ def filter_events(events: pd.DataFrame, options: MapOptions) -> pd.DataFrame:
     if options.sourcing in SOURCINGS:
         party = events["party_only"].to_numpy(bool) if "party_only" in events else np.zeros(len(events), bool)
         mask &= ~party if options.sourcing == "independent" else party
+    for name, values in options.field_choices().items():
+        mask &= _matches(events, FIELD_FILTERS[name], values)
     return events[mask]
+
+
+def _filled(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _matches(events: pd.DataFrame, columns: tuple[str, ...], values: tuple[str, ...]) -> np.ndarray:
+    """Rows whose value in any of ``columns`` is one of ``values`` (a missing column matches nothing)."""
+    wanted = set(values)
+    hit = np.zeros(len(events), dtype=bool)
+    for column in columns:
+        if column in events:
+            hit |= events[column].map(lambda v: _filled(v) and v.strip() in wanted).to_numpy(bool)
+    return hit
+
+
+@dataclass(frozen=True)
+class FieldValues:
+    """What loaded events carry for one source-data filter: its values (sorted) and how many events have none."""
+
+    values: tuple[str, ...]
+    missing: int
+    total: int
+
+
+def _field_values(events: pd.DataFrame, name: str) -> FieldValues:
+    found: set[str] = set()
+    has = np.zeros(len(events), dtype=bool)
+    for column in FIELD_FILTERS[name]:
+        if column in events:
+            filled = events[column].map(_filled).to_numpy(bool)
+            has |= filled
+            found.update(v.strip() for v in events[column].to_numpy()[filled])
+    return FieldValues(tuple(sorted(found, key=str.casefold)), int((~has).sum()), len(events))
+
+
+def field_values(owners, name: str) -> FieldValues:
+    """The source-data filter ``name`` (a ``FIELD_FILTERS`` key) over the events of ``owners`` (the atlas, an
+    upload: anything with ``events``), each owner's part computed once."""
+    parts = [_memo.get(o, ("field_values", name), lambda o=o: _field_values(o.events, name)) for o in owners]
+    values = {v for part in parts for v in part.values}
+    return FieldValues(tuple(sorted(values, key=str.casefold)), sum(p.missing for p in parts),
+                       sum(p.total for p in parts))
 
 
 def peacekeeping_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -126,11 +182,15 @@ def date_text(day: str) -> str:
     return pd.Timestamp(day).strftime("%-d %b %Y")
 
 
-def visible_counts(state, options: MapOptions) -> dict[str, int]:
-    """How many features of each layer the map shows for ``state`` (for a caption)."""
-    return {
+def visible_counts(state, options: MapOptions, user=None) -> dict[str, int]:
+    """How many features of each layer the map shows for ``state`` (for a caption); ``uploaded``: how many of the
+    uploaded events (``UserEvents``) when there is an upload and the events layer is on."""
+    counts = {
         "zones": len(state.layers["control_zones"]),
         "posts": len(state.layers["peacekeeper_posts"]),
         "incidents": len(state.layers["border_incidents"]),
         "events": reported_count(filter_events(state.events, options)),  # a group of rows is one event
     }
+    if user is not None and "events" in options.layers:
+        counts["uploaded"] = reported_count(filter_events(user.between(*state.window), options))
+    return counts

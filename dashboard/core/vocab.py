@@ -27,3 +27,14 @@ The parties are Azerbaijan, Armenia and the Nagorno-Karabakh authorities; for a 
 kind is that of the originating outlet named in ``outlet``."""
 PARTY_SOURCE_KINDS = ("party_official", "party_media")
 INCIDENT_TYPES = ("clash", "shelling", "strike", "capture", "incursion", "shooting", "detention")
+FIELD_FILTERS = {
+    "sub_event_types": ("sub_event_type",),
+    "countries": ("country",),
+    "admin_areas": ("admin1", "admin2", "admin3"),
+}
+"""Filters on what imported datasets (ACLED, UCDP GED) say in their own terms: ``MapOptions`` field -> the event
+columns it matches (an admin area matches at any of the three levels). Most of the atlas's own events have none
+of these columns: when values are chosen, an event without a matching value is left out, so the app offers these
+filters only when loaded events carry the field and says how many have no value."""
+FIELD_TITLES = {"sub_event_types": "sub-event types (source data)", "countries": "countries (source data)",
+                "admin_areas": "admin areas (source data: admin1-admin3)"}

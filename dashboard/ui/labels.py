@@ -30,6 +30,18 @@ ACTORS = Widget("actors", "Actors", "Events with any of these as actor 1 or acto
 CLAIMS = Widget("claims", "Claim status", "Leave empty for all.")
 SOURCING = Widget("sourcing", "Sources", "A party's own sources: official statements or media of Azerbaijan, Armenia "
                   "or the Nagorno-Karabakh authorities (each source's kind is in its popup).")
+FIELD_FILTERS = {
+    "sub_event_types": Widget("sub_event_types", "Sub-event types (source data)",
+                              "ACLED's sub-event type of imported events. Once you choose, events without one "
+                              "(most of the atlas's own) are left out."),
+    "countries": Widget("countries", "Countries (source data)",
+                        "The country an imported event's file gives. Once you choose, events without one are "
+                        "left out."),
+    "admin_areas": Widget("admin_areas", "Admin areas (source data)",
+                          "Events whose admin1, admin2 or admin3 (as an ACLED or UCDP file gives it) is any of these. "
+                          "Once you choose, events without one are left out."),
+}
+"""The source-data filters (``core.vocab.FIELD_FILTERS``), shown only when loaded events carry the field."""
 SOURCINGS = {"all": "All events"}
 """The source filter's options: "all" here, the others from ``core.view.SOURCINGS``."""
 NAMES = Widget("names", "Place names", "How places with an Azerbaijani and an Armenian name are labelled.")

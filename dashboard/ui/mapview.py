@@ -80,9 +80,10 @@ def _map(atlas: Atlas, view: ViewState) -> dict | None:
         fly = (*fly, st.session_state.get(S.FLY_COUNT, 0))
     result = time_map(atlas, view.basemap, history, day=view.day, day_seq=day_sequence(view.day),
                       window=view.event_window, key=L.MAP, height=MAP_HEIGHT, fly_to=fly)
-    counts = visible_counts(state, view.options)
+    counts = visible_counts(state, view.options, upload.current())
+    yours = f" and {counts['uploaded']} of your events" if "uploaded" in counts else ""
     st.caption(f"{counts['zones']} control zones, {counts['posts']} peacekeeper posts, "
-               f"{counts['incidents']} border incidents and {counts['events']} events "
+               f"{counts['incidents']} border incidents and {counts['events']} events{yours} "
                f"({window_text(state.window)}) match the date and filters.")
     return result
 

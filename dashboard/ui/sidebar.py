@@ -10,7 +10,7 @@ from ..core import changes
 from ..core.atlas import Atlas
 from ..core.describe import place_name, places_by_id
 from ..core.permalink import MAX_WINDOW_DAYS
-from ..core.view import BASEMAPS, LAYER_KEYS, NAME_MODES, SOURCINGS
+from ..core.view import BASEMAPS, LAYER_KEYS, NAME_MODES, SOURCINGS, field_values
 from ..core.vocab import CLAIM_STATUSES, EVENT_TYPES
 from . import exports, upload
 from . import labels as L
@@ -35,6 +35,26 @@ def _on_place(atlas: Atlas) -> None:
     if place is not None:
         S.fly_to(float(place["lat"]), float(place["lon"]), SEARCH_ZOOM)
         st.session_state[S.SELECTED] = f"places:{place_id}"
+
+
+def field_filters(slot, atlas: Atlas) -> None:
+    """The source-data filters: one multiselect per field some loaded event (atlas or upload) carries, its options
+    the values found, and how many events have none (they are left out once values are chosen)."""
+    user = upload.current()
+    owners = [atlas] if user is None else [atlas, user]
+    for name, widget in L.FIELD_FILTERS.items():
+        found = field_values(owners, name)
+        picked = [v for v in st.session_state.get(widget.key) or () if isinstance(v, str)]
+        absent = [v for v in picked if v not in found.values]
+        if not found.values and not picked:
+            continue  # a link's values stay visible (and removable) until their file is loaded
+        slot.multiselect(widget.label, [*found.values, *absent], key=widget.key, help=widget.help, placeholder="All")
+        notes = [f"{found.missing:,} of {found.total:,} loaded events have none (left out once you choose)"
+                 ] if found.missing else []
+        if absent:
+            notes.append(f"{len(absent)} chosen value(s) in no loaded event (load the file the link was made with)")
+        if notes:
+            slot.caption("; ".join(notes) + ".")
 
 
 def render(atlas: Atlas) -> None:
@@ -67,6 +87,7 @@ def render(atlas: Atlas) -> None:
                    placeholder="All")
     sourcings = {**L.SOURCINGS, **SOURCINGS}
     sb.radio(L.SOURCING.label, list(sourcings), key=L.SOURCING.key, help=L.SOURCING.help, format_func=sourcings.get)
+    fields = sb.container()  # filled once the upload below is read: its values are options too
 
     sb.subheader("Display")
     sb.radio(L.NAMES.label, list(NAME_MODES), key=L.NAMES.key, help=L.NAMES.help, format_func=NAME_MODES.get)
@@ -76,6 +97,7 @@ def render(atlas: Atlas) -> None:
     with sb:
         st.divider()
         upload.panel(atlas)
+        field_filters(fields, atlas)
         st.divider()
         exports.panel(atlas, S.current(atlas), upload.current())
 

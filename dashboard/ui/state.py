@@ -57,6 +57,8 @@ def apply(state: ViewState) -> None:
     ss[L.ACTORS.key] = list(state.actors or [])
     ss[L.CLAIMS.key] = list(state.claims or [])
     ss[L.SOURCING.key] = state.sourcing or "all"
+    for name, widget in L.FIELD_FILTERS.items():
+        ss[widget.key] = list(getattr(state, name) or [])
     ss[L.NAMES.key] = state.names
     ss[L.BASEMAP.key] = state.basemap
     window = event_window(state.window)
@@ -112,6 +114,8 @@ def current(atlas: Atlas) -> ViewState:
         actors=chosen(ss.get(L.ACTORS.key), actors_of(atlas)),
         claims=chosen(ss.get(L.CLAIMS.key), CLAIM_STATUSES),
         sourcing=ss.get(L.SOURCING.key) if ss.get(L.SOURCING.key) in SOURCINGS else None,
+        # Values from the data: every one chosen is still a filter (it leaves out events without the field).
+        **{name: tuple(ss.get(widget.key) or ()) or None for name, widget in L.FIELD_FILTERS.items()},
         names=ss.get(L.NAMES.key, "both"),
         window=window_spec(window),
         basemap=ss.get(L.BASEMAP.key, "none"),
