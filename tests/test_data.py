@@ -72,6 +72,17 @@ def test_gazetteer_names_both_sides(atlas):
     assert (labelled["name_az"].notna() & labelled["name_hy"].notna()).all()
 
 
+@pytest.mark.parametrize(("place_id", "name_az"), [
+    ("berd", "Tovuzqala"),  # GeoNames 616802's Azerbaijani Latin alternate name; not the romanised "Tovuzghala"
+    ("tovuz", "Tovuz"),
+    ("yaniqli", "Yanıqlı"),
+])
+def test_azerbaijani_names_are_in_azerbaijani_latin_script(atlas, place_id, name_az):
+    assert atlas.places.set_index("place_id").loc[place_id, "name_az"] == name_az
+    # Azerbaijani Latin writes ğ or q, never the English romanisation's "gh"
+    assert not atlas.places["name_az"].dropna().str.contains("gh", case=False).any()
+
+
 def test_every_copy_says_its_original_was_searched_for_and_titles_are_marked():
     from dashboard.core.csvfile import read_csv
 
