@@ -133,6 +133,17 @@ def test_district_centres_change_hands_on_the_reported_day(atlas, place_id, chan
     assert answer["sources"], "the answer must say who reports it"
 
 
+@pytest.mark.parametrize("day", ["2023-09-20", "2024-05-15", "2024-06-12"])
+def test_no_control_is_disputed_once_the_whole_area_came_under_azerbaijani_control(atlas, day):
+    zones = state_on(atlas, day).layers["control_zones"]
+    assert set(zones["claim_status"]) == {"confirmed"}, list(zones["id"])
+    # the March 2022 Farrukh/Parukh dispute was still disputed the day before the ceasefire
+    lat, lon = place(atlas, "farrukh")
+    claims = atlas.layers["control_zones"].set_index("id")["claim_status"]
+    assert claims[point_query(atlas, "2023-09-19", lat, lon)["zone_id"]] == "disputed"
+    assert claims[point_query(atlas, day, lat, lon)["zone_id"]] == "confirmed"
+
+
 def test_claimed_and_confirmed_dates_are_kept_apart(atlas):
     lat, lon = place(atlas, "hadrut")
     claimed = state_on(atlas, "2020-10-09").layers["control_zones"]
