@@ -10,6 +10,7 @@ from pathlib import Path
 from .core import outfile, tables
 from .core.csvfile import TooLarge
 from .core.vocab import CLAIM_STATUSES, EVENT_TYPES
+from .core.words import plural
 
 # The atlas (geopandas, shapely, pandas) is imported by the commands that load it, not by import-acled/-ucdp.
 
@@ -52,8 +53,6 @@ def _load(args, quiet: bool = False):
         raise SystemExit(f"error: --events {args.events} is not a file")
     atlas = load_atlas(data, events_path=args.events)
     if args.events is not None and not quiet:
-        from .core.problems import counted
-
         for note in atlas.report.notes:
             print(f"note: {note}", file=sys.stderr)
         for problem in atlas.report.problems:
@@ -61,8 +60,8 @@ def _load(args, quiet: bool = False):
                 print(problem, file=sys.stderr)
         counter = atlas.report.files.get("events")
         if counter is not None:
-            print(f"{args.events.name}: {counted(counter.valid, 'event')} kept, "
-                  f"{counted(counter.rejected, 'row')} rejected", file=sys.stderr)
+            print(f"{args.events.name}: {plural(counter.valid, 'event')} kept, "
+                  f"{plural(counter.rejected, 'row')} rejected", file=sys.stderr)
     return atlas
 
 
@@ -232,7 +231,8 @@ def cmd_diff(args) -> int:
     args.out.write_bytes(data)
     km2 = comparison.km2
     print(f"wrote {args.out}: {comparison.day_from} -> {comparison.day_to}, {km2['AZ']:,.1f} km² to AZ, "
-          f"{km2['ARM']:,.1f} km² to ARM, {len(comparison.settlements)} settlements changed hands", file=sys.stderr)
+          f"{km2['ARM']:,.1f} km² to ARM, {plural(len(comparison.settlements), 'settlement')} changed hands",
+          file=sys.stderr)
     return 0
 
 
@@ -246,7 +246,7 @@ def cmd_export_dataset(args) -> int:
         print("error: the atlas has invalid rows (above): fix them, then export the dataset", file=sys.stderr)
         return 1
     files = export_dataset(atlas, args.out, progress=lambda what: print(what, file=sys.stderr))
-    print(f"wrote {len(files)} files to {args.out} (open {args.out / 'atlas.gpkg'} in QGIS)", file=sys.stderr)
+    print(f"wrote {plural(len(files), 'file')} to {args.out} (open {args.out / 'atlas.gpkg'} in QGIS)", file=sys.stderr)
     return 0
 
 

@@ -17,7 +17,8 @@ from .core.csvfile import MAX_BYTES, TooLarge, read_csv
 from .core.eventfile import KINDS, read_event_file, sidecar_sources
 from .core.eventschema import ATLAS_INDEX
 from .core.inputfile import Refused, read_bytes
-from .core.problems import Report, counted
+from .core.problems import Report
+from .core.words import plural
 
 SOURCE_COLUMNS = ["source_id", "outlet", "source_kind", "title", "published", "accessed", "url", "note"]
 EXPECTED = {"acled": "no event_id_cnty/event_date columns: not an ACLED export",
@@ -88,7 +89,7 @@ def run_import(args, kind: str) -> int:
     for problem in report.problems:
         print(problem, file=sys.stderr)
     rejected = report.files["events"].rejected if "events" in report.files else 0
-    print(f"{name}: {counted(len(rows), 'event')} written to {args.out} (+ {sidecar.name}), "
-          f"{counted(rejected, 'row')} rejected" + (f", {len(previous):,} kept from before" if args.merge else ""),
+    print(f"{name}: {plural(len(rows), 'event')} written to {args.out} (+ {sidecar.name}), "
+          f"{plural(rejected, 'row')} rejected" + (f", {len(previous):,} kept from before" if args.merge else ""),
           file=sys.stderr)
     return 1 if report.problems else 0

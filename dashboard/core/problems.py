@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from .words import plural
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -60,6 +62,4 @@ class Report:
         return [f"{f.name}: {f.valid} valid, {f.rejected} rejected" for f in self.files.values()]
 
 
-def counted(n: int, noun: str) -> str:
-    """``1 row``, ``2 rows``, ``1,000 rows``."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+counted = plural  # the name its callers (cli, importer, upload) import

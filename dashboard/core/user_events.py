@@ -26,6 +26,7 @@ from .problems import Problem, Report
 from .query import join_events
 from .snapshot import safe_cell
 from .timemodel import EventIndex, EventWindow
+from .words import plural
 
 __all__ = ["MAX_BYTES", "MAX_COLUMNS", "MAX_FIELD", "MAX_ROWS", "TooLarge", "UserEvents", "problems_csv",
            "read_user_events"]
@@ -109,7 +110,7 @@ def read_user_events(
         events = join_events(atlas, events, in_place=True)
     used = {s for ids in events["source_ids"] for s in ids} if len(events) else set()
     sources = {s: known[s] for s in used if s in known}
-    progress(1.0, f"{len(events):,} events kept, {counter.rejected:,} rejected")
+    progress(1.0, f"{plural(len(events), 'event')} kept, {counter.rejected:,} rejected")
     return UserEvents(name, found.kind, events, sources, report,
                       EventIndex(events["date"].tolist(), events["date_end"].tolist()), notes=found.notes,
                       provenance=found.provenance, places=atlas.places, atlas_sources=atlas.sources)

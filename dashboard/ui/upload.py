@@ -10,8 +10,8 @@ import streamlit as st
 from ..core.atlas import Atlas
 from ..core.eventfile import KINDS
 from ..core.plaintext import file_name, visible
-from ..core.problems import counted
 from ..core.user_events import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, TooLarge, UserEvents, problems_csv, read_user_events
+from ..core.words import plural
 from . import labels as L
 from . import notices as plain
 
@@ -56,8 +56,8 @@ def panel(atlas: Atlas) -> None:
     kept, rejected = (counter.valid, counter.rejected) if counter else (0, 0)
     # The file name is the visitor's text: plain (no Markdown), bidi controls shown, not obeyed.
     (plain.success if not events.problems else plain.warning)(
-        f"{upload.name} ({KINDS[events.kind]}): {counted(kept, 'event')} on the map, "
-        f"{counted(rejected, 'row')} rejected.")
+        f"{upload.name} ({KINDS[events.kind]}): {plural(kept, 'event')} on the map, "
+        f"{plural(rejected, 'row')} rejected.")
     for note in events.notes:  # what the reader decided for the whole file: encoding, delimiter, date order
         plain.info(f"{upload.name}: {note}")
     if events.problems:
