@@ -53,8 +53,8 @@ def _load(args, quiet: bool = False):
         raise SystemExit(f"error: --events {args.events} is not a file")
     atlas = load_atlas(data, events_path=args.events)
     if args.events is not None and not quiet:
-        for note in atlas.report.notes:
-            print(f"note: {note}", file=sys.stderr)
+        for line in [*(f"note: {n}" for n in atlas.report.notes), *(f"warning: {w}" for w in atlas.report.warnings)]:
+            print(line, file=sys.stderr)
         for problem in atlas.report.problems:
             if problem.file == args.events.name:
                 print(problem, file=sys.stderr)
@@ -84,13 +84,11 @@ def cmd_validate(args) -> int:
     atlas = _load(args, quiet=True)
     report = atlas.report
     if args.json:
-        print(json.dumps(report.as_dict() | {"notes": report.notes}, ensure_ascii=False, indent=2))
+        print(json.dumps(report.as_dict() | {"notes": report.notes, "warnings": report.warnings}, ensure_ascii=False,
+                         indent=2))
     else:
-        for note in report.notes:
-            print(f"note: {note}")
-        for problem in report.problems:
-            print(problem)
-        for line in report.summary_lines():
+        for line in [*(f"note: {n}" for n in report.notes), *(f"warning: {w}" for w in report.warnings),
+                     *map(str, report.problems), *report.summary_lines()]:
             print(line)
     return 0 if report.ok else 1
 

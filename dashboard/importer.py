@@ -39,6 +39,17 @@ def _writer(header: list[str], rows):
     return write
 
 
+def _outside(events: list[list[str]], columns: list[str]) -> list[str]:
+    """Warnings for the written events off the bundled atlas's mapped area or dates (rows of the written file)."""
+    from .core.atlas import default_data_dir
+    from .core.reach import outside_warnings, reach_of
+
+    at = {c: columns.index(c) for c in ("lat", "lon", "date", "date_end")}
+    return outside_warnings(reach_of(default_data_dir()), (
+        (line, float(e[at["lat"]]), float(e[at["lon"]]), e[at["date"]], e[at["date_end"]] or None)
+        for line, e in enumerate(events, start=2)))
+
+
 def run_import(args, kind: str) -> int:
     """Convert ``args.file`` (an export of ``kind``) to ``args.out``; problems and notes on stderr."""
     name = args.file.name
@@ -86,6 +97,8 @@ def run_import(args, kind: str) -> int:
         raise SystemExit(f"error: --out {exc}") from None
     for note in found.notes:
         print(f"{name}: note: {note}", file=sys.stderr)
+    for warning in _outside(events, columns):
+        print(f"{args.out.name}: warning: {warning}", file=sys.stderr)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     rejected = report.files["events"].rejected if "events" in report.files else 0

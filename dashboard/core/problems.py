@@ -39,6 +39,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, FileReport] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # warnings that reject nothing (an encoding read, a date order)
+    warnings: list[str] = field(default_factory=list)  # kept rows that look wrong (off the map, off the dates)
 
     def file(self, key: str, name: str) -> FileReport:
         """Return the counter for ``key``, creating it on first use."""

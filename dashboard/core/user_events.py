@@ -24,6 +24,7 @@ from .eventfile import read_event_file
 from .layers import CRS, whole_numbers
 from .problems import Problem, Report
 from .query import join_events
+from .reach import atlas_reach, frame_rows, outside_warnings
 from .snapshot import safe_cell
 from .timemodel import EventIndex, EventWindow
 from .words import plural
@@ -45,6 +46,7 @@ class UserEvents:
     places: gpd.GeoDataFrame = field(repr=False)  # the atlas's gazetteer (names of the events' places)
     atlas_sources: dict[str, dict] = field(repr=False)
     notes: list[str] = field(default_factory=list)  # what the reader had to decide (encoding, date order…)
+    warnings: list[str] = field(default_factory=list)  # kept events off the mapped area or the atlas's dates
     provenance: str = ""  # "NAME (sha256:…)": the exact file the events came from
 
     @property
@@ -106,6 +108,7 @@ def read_user_events(
         progress=lambda done, total: progress(0.3 + 0.5 * done / total, f"validated {done:,} of {total:,} rows"))
     progress(0.8, "joining with zones, corridor and posts")
     events = _frame(records)
+    warnings = outside_warnings(atlas_reach(atlas), frame_rows(events))
     if len(events):
         events = join_events(atlas, events, in_place=True)
     used = {s for ids in events["source_ids"] for s in ids} if len(events) else set()
@@ -113,7 +116,8 @@ def read_user_events(
     progress(1.0, f"{plural(len(events), 'event')} kept, {counter.rejected:,} rejected")
     return UserEvents(name, found.kind, events, sources, report,
                       EventIndex(events["date"].tolist(), events["date_end"].tolist()), notes=found.notes,
-                      provenance=found.provenance, places=atlas.places, atlas_sources=atlas.sources)
+                      warnings=warnings, provenance=found.provenance, places=atlas.places,
+                      atlas_sources=atlas.sources)
 
 
 def _frame(records: list[dict]) -> gpd.GeoDataFrame:
