@@ -10,6 +10,7 @@ from pathlib import Path
 from .core import outfile, tables
 from .core.csvfile import TooLarge
 from .core.vocab import CLAIM_STATUSES, EVENT_TYPES, FIELD_FILTERS, FIELD_TITLES
+from .core.words import plural
 
 # The atlas (geopandas, shapely, pandas) is imported by the commands that load it, not by import-acled/-ucdp.
 
@@ -52,17 +53,15 @@ def _load(args, quiet: bool = False):
         raise SystemExit(f"error: --events {args.events} is not a file")
     atlas = load_atlas(data, events_path=args.events)
     if args.events is not None and not quiet:
-        from .core.problems import counted
-
-        for note in atlas.report.notes:
-            print(f"note: {note}", file=sys.stderr)
+        for line in [*(f"note: {n}" for n in atlas.report.notes), *(f"warning: {w}" for w in atlas.report.warnings)]:
+            print(line, file=sys.stderr)
         for problem in atlas.report.problems:
             if problem.file == args.events.name:
                 print(problem, file=sys.stderr)
         counter = atlas.report.files.get("events")
         if counter is not None:
-            print(f"{args.events.name}: {counted(counter.valid, 'event')} kept, "
-                  f"{counted(counter.rejected, 'row')} rejected", file=sys.stderr)
+            print(f"{args.events.name}: {plural(counter.valid, 'event')} kept, "
+                  f"{plural(counter.rejected, 'row')} rejected", file=sys.stderr)
     return atlas
 
 
@@ -85,24 +84,28 @@ def cmd_validate(args) -> int:
     atlas = _load(args, quiet=True)
     report = atlas.report
     if args.json:
-        print(json.dumps(report.as_dict() | {"notes": report.notes}, ensure_ascii=False, indent=2))
+        print(json.dumps(report.as_dict() | {"notes": report.notes, "warnings": report.warnings}, ensure_ascii=False,
+                         indent=2))
     else:
-        for note in report.notes:
-            print(f"note: {note}")
-        for problem in report.problems:
-            print(problem)
-        for line in report.summary_lines():
+        for line in [*(f"note: {n}" for n in report.notes), *(f"warning: {w}" for w in report.warnings),
+                     *map(str, report.problems), *report.summary_lines()]:
             print(line)
     return 0 if report.ok else 1
 
 
 def cmd_at(args) -> int:
+    from .core.diff import DateError, check_day
     from .core.query import point_query
 
     atlas = _load(args)
     if args.batch is None:
         if args.date is None or args.lat is None or args.lon is None:
             raise SystemExit("error: give --date, --lat and --lon, or --batch FILE.csv")
+        try:
+            check_day(atlas, args.date)
+        except DateError as exc:
+            print(f"error: --{exc}", file=sys.stderr)
+            return 2
         print(json.dumps(point_query(atlas, args.date, args.lat, args.lon), ensure_ascii=False))
         return 0
     from .core.csvfile import read_csv
@@ -122,10 +125,10 @@ def cmd_at(args) -> int:
         return 1
     for line, raw in table.rows:
         try:
-            day = tables.parse_date((raw.get("date") or "").strip())
+            day = check_day(atlas, tables.parse_date((raw.get("date") or "").strip()))
             lat = tables.parse_lat((raw.get("lat") or "").strip())
             lon = tables.parse_lon((raw.get("lon") or "").strip())
-        except (tables.Invalid, AttributeError) as exc:
+        except (tables.Invalid, DateError, AttributeError) as exc:
             print(json.dumps({"line": line, "error": str(exc)}, ensure_ascii=False))
             status = 1
             continue
@@ -133,15 +136,15 @@ def cmd_at(args) -> int:
     return status
 
 
-def cli_layers() -> dict[str, tuple[str, ...]]:
-    """Layer names accepted on the command line (the data layers and "events") -> the toggles that show them."""
-    from .core import registry
+def _layers(value: str) -> list[str]:
+    """One --layers word: a name or comma-separated names (as in a permalink), each checked."""
+    from .core.registry import layer_names
 
-    out = {layer.key: (layer.view_key,) for layer in registry.LAYERS.values()
-           if layer.view_key and layer.key != "places"}
-    for view, key in registry.DERIVED_VIEWS.items():
-        out[key] += (view,)
-    return out
+    names, known = [n.strip() for n in value.split(",") if n.strip()], layer_names()
+    for name in names:
+        if name not in known:
+            raise argparse.ArgumentTypeError(f"unknown layer {name!r} (choose from {', '.join(known)})")
+    return names
 
 
 def _view(args):
@@ -149,7 +152,9 @@ def _view(args):
     from .core.view import DEFAULT_LAYERS
 
     if args.layers:
-        layers = tuple(dict.fromkeys(k for name in args.layers for k in cli_layers()[name]))
+        from .core.registry import layer_names
+
+        layers = tuple(dict.fromkeys(k for names in args.layers for name in names for k in layer_names()[name]))
         if args.format == "png":
             layers += ("places",)
     else:
@@ -195,12 +200,8 @@ def cmd_timelapse(args) -> int:
     except ValueError as exc:
         raise SystemExit(f"error: {exc}") from None
     view = ViewState(args.start, window=f"last-{args.last_days}" if args.last_days else "all", names=args.names)
-
-    def progress(i, n, day):
-        print(f"frame {i}/{n} {day}", file=sys.stderr)
-
     data = export.timelapse_gif(atlas, view, args.start, args.end, args.step, frame_ms=args.frame_ms,
-                                progress=progress)
+                                progress=lambda i, n, day: print(f"frame {i}/{n} {day}", file=sys.stderr))
     _write_out(args, data, "gif")
     print(f"wrote {args.out} ({max(1, len(data) // 1024)} KB)", file=sys.stderr)
     return 0
@@ -229,7 +230,8 @@ def cmd_diff(args) -> int:
     args.out.write_bytes(data)
     km2 = comparison.km2
     print(f"wrote {args.out}: {comparison.day_from} -> {comparison.day_to}, {km2['AZ']:,.1f} km² to AZ, "
-          f"{km2['ARM']:,.1f} km² to ARM, {len(comparison.settlements)} settlements changed hands", file=sys.stderr)
+          f"{km2['ARM']:,.1f} km² to ARM, {plural(len(comparison.settlements), 'settlement')} changed hands",
+          file=sys.stderr)
     return 0
 
 
@@ -243,7 +245,7 @@ def cmd_export_dataset(args) -> int:
         print("error: the atlas has invalid rows (above): fix them, then export the dataset", file=sys.stderr)
         return 1
     files = export_dataset(atlas, args.out, progress=lambda what: print(what, file=sys.stderr))
-    print(f"wrote {len(files)} files to {args.out} (open {args.out / 'atlas.gpkg'} in QGIS)", file=sys.stderr)
+    print(f"wrote {plural(len(files), 'file')} to {args.out} (open {args.out / 'atlas.gpkg'} in QGIS)", file=sys.stderr)
     return 0
 
 
@@ -278,16 +280,10 @@ def cmd_build(args) -> int:
     return 1 if (args.check and changed) else 0
 
 
-def cmd_import_acled(args) -> int:
+def cmd_import(args) -> int:
     from .importer import run_import
 
-    return run_import(args, "acled")
-
-
-def cmd_import_ucdp(args) -> int:
-    from .importer import run_import
-
-    return run_import(args, "ucdp")
+    return run_import(args, args.kind)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -313,7 +309,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("png", "html", "geojson", "csv", "zip"), required=True,
                    help="zip = cite-this-view bundle: PNG + GeoJSON + CSV + sources + README with a citation")
     p.add_argument("--out", type=Path, required=True, metavar="PATH")
-    p.add_argument("--layers", nargs="+", choices=tuple(cli_layers()), help="default: all")
+    from .core.registry import VIEW_LAYERS, layer_names
+
+    views = [v for v, _ in VIEW_LAYERS]
+    p.add_argument("--layers", nargs="+", type=_layers, metavar="LAYER",
+                   help=f"default: all. The app's and permalinks' names ({' '.join(views)}; also comma-separated: "
+                        f"zones,corridor) or the data layers' ({' '.join(n for n in layer_names() if n not in views)})")
     p.add_argument("--since", type=_date, default=None, help="events since this date (default: all up to --date)")
     p.add_argument("--last-days", type=int, default=None, metavar="N", help="events of the last N days instead")
     p.add_argument("--types", nargs="+", choices=EVENT_TYPES, help="only these event types")
@@ -347,8 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, metavar="PATH")
     p.set_defaults(func=cmd_diff)
 
-    for name, what, func in (("import-acled", "an ACLED export", cmd_import_acled),
-                             ("import-ucdp", "a UCDP GED file (Georeferenced Event Dataset)", cmd_import_ucdp)):
+    for name, what in (("import-acled", "an ACLED export"),
+                       ("import-ucdp", "a UCDP GED file (Georeferenced Event Dataset)")):
         p = sub.add_parser(name, help=f"convert {what} to events in the atlas schema")
         p.add_argument("file", type=Path, metavar="FILE", help=f"{what} (CSV, any delimiter or encoding, or .xlsx)")
         p.add_argument("--out", type=Path, required=True, metavar="EVENTS.csv",
@@ -356,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--merge", action="store_true",
                        help="keep the events already in --out, replacing those the import brings again")
         p.add_argument("--force", action="store_true", help="replace --out even if it is not an events CSV")
-        p.set_defaults(func=func)
+        p.set_defaults(func=cmd_import, kind=name.removeprefix("import-"))
 
     p = sub.add_parser("export-dataset", help="the whole atlas as a citable dataset: GeoPackage, CSV, GeoJSON, "
                                               "datapackage.json and a README")

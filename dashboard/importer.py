@@ -17,7 +17,8 @@ from .core.csvfile import MAX_BYTES, TooLarge, read_csv
 from .core.eventfile import KINDS, read_event_file, sidecar_sources
 from .core.eventschema import ATLAS_INDEX
 from .core.inputfile import Refused, read_bytes
-from .core.problems import Report, counted
+from .core.problems import Report
+from .core.words import plural
 
 SOURCE_COLUMNS = ["source_id", "outlet", "source_kind", "title", "published", "accessed", "url", "note"]
 EXPECTED = {"acled": "no event_id_cnty/event_date columns: not an ACLED export",
@@ -36,6 +37,17 @@ def _writer(header: list[str], rows):
         fh.detach()  # the binary file is outfile.write's to close
 
     return write
+
+
+def _outside(events: list[list[str]], columns: list[str]) -> list[str]:
+    """Warnings for the written events off the bundled atlas's mapped area or dates (rows of the written file)."""
+    from .core.atlas import default_data_dir
+    from .core.reach import outside_warnings, reach_of
+
+    at = {c: columns.index(c) for c in ("lat", "lon", "date", "date_end")}
+    return outside_warnings(reach_of(default_data_dir()), (
+        (line, float(e[at["lat"]]), float(e[at["lon"]]), e[at["date"]], e[at["date_end"]] or None)
+        for line, e in enumerate(events, start=2)))
 
 
 def run_import(args, kind: str) -> int:
@@ -85,10 +97,12 @@ def run_import(args, kind: str) -> int:
         raise SystemExit(f"error: --out {exc}") from None
     for note in found.notes:
         print(f"{name}: note: {note}", file=sys.stderr)
+    for warning in _outside(events, columns):
+        print(f"{args.out.name}: warning: {warning}", file=sys.stderr)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     rejected = report.files["events"].rejected if "events" in report.files else 0
-    print(f"{name}: {counted(len(rows), 'event')} written to {args.out} (+ {sidecar.name}), "
-          f"{counted(rejected, 'row')} rejected" + (f", {len(previous):,} kept from before" if args.merge else ""),
+    print(f"{name}: {plural(len(rows), 'event')} written to {args.out} (+ {sidecar.name}), "
+          f"{plural(rejected, 'row')} rejected" + (f", {len(previous):,} kept from before" if args.merge else ""),
           file=sys.stderr)
     return 1 if report.problems else 0

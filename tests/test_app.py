@@ -155,6 +155,12 @@ def test_a_date_from_the_map_moves_the_panels_and_sends_nothing_of_the_map_again
     assert map_args(at)["base"]["key"] != before["base_key"]  # a new basemap is a new map (documented)
 
 
+def test_the_map_caption_counts_in_words(app):
+    at = app(date="2020-11-12", window="all")
+    assert any(c.value.startswith("2 control zones, 1 peacekeeper post, 0 border incidents and 2 events ")
+               for c in at.caption), [c.value for c in at.caption]
+
+
 def test_a_new_frame_that_holds_nothing_gets_the_map_again(app):
     at = app(date="2020-11-09")
     map_moves_to(at, "2020-11-09")

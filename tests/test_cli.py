@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import EVENTS, make_atlas
 
 
@@ -73,6 +75,41 @@ def test_at_batch_keeps_input_order(atlas_dir, tmp_path):
     assert [x.get("controller") for x in lines] == ["ARM", None, "AZ"]
     assert lines[1] == {"line": 3, "error": "'2020-13-01' is not a real date"}
     assert result.returncode == 1
+
+
+def test_at_a_date_outside_the_atlas_exits_2_naming_its_range(atlas_dir, tmp_path):
+    result = run("at", "--data", atlas_dir, "--date", "1990-01-01", "--lat", "39.5", "--lon", "46.5")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == ["error: --date: 1990-01-01 is outside the atlas (1994-05-12 to 2024-06-12)"]
+
+    batch = tmp_path / "points.csv"
+    batch.write_text("date,lat,lon\n1990-01-01,39.5,46.5\n2020-11-10,39.5,47.5\n")
+    result = run("at", "--data", atlas_dir, "--batch", batch)
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[0] == {"line": 2, "error": "date: 1990-01-01 is outside the atlas (1994-05-12 to 2024-06-12)"}
+    assert lines[1]["controller"] == "AZ"
+    assert result.returncode == 1
+
+
+@pytest.mark.parametrize(("layers", "expected"), [
+    (["zones,events"], {"control_zones", "events"}),  # the permalink's form
+    (["corridor", "posts"], {"lachin_corridor", "peacekeeper_posts"}),  # the app's names
+    (["lachin_corridor", "events"], {"lachin_corridor", "events"}),  # both kinds mixed
+])
+def test_snapshot_layers_take_the_apps_names(atlas_dir, tmp_path, layers, expected):
+    out = tmp_path / "view.geojson"
+    result = run("snapshot", "--data", atlas_dir, "--date", "2020-11-12", "--format", "geojson", "--out", out,
+                 "--layers", *layers)
+    assert result.returncode == 0, result.stderr
+    assert {f["properties"]["layer"] for f in json.loads(out.read_text())["features"]} == expected
+
+
+def test_snapshot_refuses_an_unknown_layer_naming_the_choices(atlas_dir, tmp_path):
+    result = run("snapshot", "--data", atlas_dir, "--date", "2020-11-12", "--format", "geojson",
+                 "--out", tmp_path / "v.geojson", "--layers", "zones,roads")
+    assert result.returncode == 2
+    assert "unknown layer 'roads' (choose from zones, peacekeeping, corridor" in result.stderr
 
 
 def test_snapshot_geojson_and_csv(atlas_dir, tmp_path):

@@ -78,3 +78,13 @@ def test_a_bad_compare_link_is_ignored_with_a_notice(app):
     at = app(compare="2020-10-31..someday")
     assert any("compare: '2020-10-31..someday'" in n for n in notices(at))  # plain text, never Markdown
     assert at.toggle(key=compare.ON.key).value is False
+
+
+def test_the_summary_counts_settlements_in_words(tmp_path):
+    from dashboard.core.atlas import load_atlas
+    from dashboard.core.diff import compare as compare_dates
+
+    root = make_atlas(tmp_path / "atlas", layers={"control_zones": ZONES})
+    write_csv(root / "geodata" / "control_changes.csv", CHANGES, CHANGE_COLUMNS)
+    html = compare.summary_html(compare_dates(load_atlas(root), "2020-10-31", "2020-11-20"))
+    assert "1 settlement changed hands" in html and "settlement(s)" not in html

@@ -72,6 +72,17 @@ def test_gazetteer_names_both_sides(atlas):
     assert (labelled["name_az"].notna() & labelled["name_hy"].notna()).all()
 
 
+@pytest.mark.parametrize(("place_id", "name_az"), [
+    ("berd", "Tovuzqala"),  # GeoNames 616802's Azerbaijani Latin alternate name; not the romanised "Tovuzghala"
+    ("tovuz", "Tovuz"),
+    ("yaniqli", "Yanıqlı"),
+])
+def test_azerbaijani_names_are_in_azerbaijani_latin_script(atlas, place_id, name_az):
+    assert atlas.places.set_index("place_id").loc[place_id, "name_az"] == name_az
+    # Azerbaijani Latin writes ğ or q, never the English romanisation's "gh"
+    assert not atlas.places["name_az"].dropna().str.contains("gh", case=False).any()
+
+
 def test_every_copy_says_its_original_was_searched_for_and_titles_are_marked():
     from dashboard.core.csvfile import read_csv
 
@@ -120,6 +131,17 @@ def test_district_centres_change_hands_on_the_reported_day(atlas, place_id, chan
     answer = point_query(atlas, change_day, lat, lon)
     assert answer["controller"] == after
     assert answer["sources"], "the answer must say who reports it"
+
+
+@pytest.mark.parametrize("day", ["2023-09-20", "2024-05-15", "2024-06-12"])
+def test_no_control_is_disputed_once_the_whole_area_came_under_azerbaijani_control(atlas, day):
+    zones = state_on(atlas, day).layers["control_zones"]
+    assert set(zones["claim_status"]) == {"confirmed"}, list(zones["id"])
+    # the March 2022 Farrukh/Parukh dispute was still disputed the day before the ceasefire
+    lat, lon = place(atlas, "farrukh")
+    claims = atlas.layers["control_zones"].set_index("id")["claim_status"]
+    assert claims[point_query(atlas, "2023-09-19", lat, lon)["zone_id"]] == "disputed"
+    assert claims[point_query(atlas, day, lat, lon)["zone_id"]] == "confirmed"
 
 
 def test_claimed_and_confirmed_dates_are_kept_apart(atlas):

@@ -131,3 +131,18 @@ def test_events_given_on_the_command_line_are_named_in_the_version(atlas_dir, tm
     atlas = load_atlas(atlas_dir, events_path=raw)
     assert atlas.events_provenance == f"raw.csv (sha256:{_sha(raw)[:16]})"
     assert export.version(atlas, ViewState("2020-10-05")).endswith(f" + events file {atlas.events_provenance}")
+
+
+def test_import_warns_of_events_off_the_map_or_the_dates_and_writes_them(tmp_path):
+    raw = tmp_path / "acled.csv"
+    raw.write_bytes(csv_bytes([acled_row("R1"), acled_row("R2", latitude="46.5", longitude="39.5"),
+                               acled_row("R3", event_date="2026-05-01", year="2026")], COLUMNS))
+    out = tmp_path / "mine.csv"
+    result = run("import-acled", raw, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert len(list(csv.DictReader(out.open(encoding="utf-8")))) == 3  # kept: the user's data
+    warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert warnings == [
+        "mine.csv: warning: 1 event lies outside the mapped area (the former NKAO and the seven surrounding "
+        "districts): row 3; lat/lon swapped? With them swapped, row 3 would lie inside it. Kept.",
+        "mine.csv: warning: 1 event dated after the atlas ends (2024-06-12): row 4. Kept."]

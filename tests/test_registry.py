@@ -78,3 +78,13 @@ def test_registering_is_undone_after_the_block():
     with registry.registered(CHECKPOINTS):
         assert "checkpoints" in registry.geojson_keys()
     assert "checkpoints" not in registry.geojson_keys()
+
+
+@pytest.mark.parametrize(("name", "toggles"), [
+    ("zones", ("zones",)), ("peacekeeping", ("peacekeeping",)), ("corridor", ("corridor",)), ("places", ("places",)),
+    ("control_zones", ("zones", "peacekeeping")), ("lachin_corridor", ("corridor",)),
+    ("border_incidents", ("incidents",)), ("events", ("events",)),
+])
+def test_a_layer_goes_by_its_toggle_or_its_data_key(name, toggles):
+    assert registry.layer_names()[name] == toggles
+    assert {v for v, _ in registry.VIEW_LAYERS} <= set(registry.layer_names())

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from .csvfile import CsvRows, Row
 from .eventdates import date_order
 from .eventschema import ATLAS_INDEX, atlas_row
+from .words import plural
 
 ACLED_REQUIRED = ("event_id_cnty", "event_date", "latitude", "longitude", "location")
 ACLED_DATA_PAGE = "https://acleddata.com/data-export-tool/"
@@ -236,6 +237,6 @@ def convert(table: CsvRows) -> tuple[CsvRows, dict[str, dict], list[tuple[int, s
             "source_scale": r.get("source_scale"),
         })))
     if merged:
-        notes.append(f"{merged:,} rows repeat an event of another actor (a monadic export): merged into their "
-                     "events, actors kept")
+        notes.append(f"{plural(merged, 'row')} repeating an event of another actor (a monadic export): merged into "
+                     "their events, actors kept")
     return CsvRows(list(ATLAS_INDEX), rows, table.problems, notes), sources, problems

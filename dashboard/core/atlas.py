@@ -172,5 +172,10 @@ def load_atlas(data_dir: Path | None = None, *, events_path: Path | None = None)
 
     index = EventIndex(events["date"].tolist(), events["date_end"].tolist())
     atlas = Atlas(data_dir, sources, places, events, layers, report, index, provenance)
+    if events_path is not None:  # the atlas's own events.csv reaches beyond the mapped area by design
+        from .reach import atlas_reach, frame_rows, outside_warnings
+
+        found_outside = outside_warnings(atlas_reach(atlas), frame_rows(events))
+        report.warnings += [f"{events_path.name}: {w}" for w in found_outside]
     atlas.joined_events  # noqa: B018 - computed once, at load: every view and export reads it
     return atlas

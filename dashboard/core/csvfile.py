@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .inputfile import Refused, read_bytes
 from .problems import Problem
+from .words import plural
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -230,7 +231,8 @@ def read_csv(source: Path | bytes | str, label: str, *, max_bytes: int = MAX_BYT
                 rows.append((line, Row(index, [], "encoding")))
                 continue
             if len(record) > len(header) and any(v.strip() for v in record[len(header):]):
-                problems.append(Problem(label, line, "row", f"{len(record)} fields but the header has {len(header)}"))
+                problems.append(Problem(label, line, "row",
+                                        f"{plural(len(record), 'field')} but the header has {len(header)}"))
                 rows.append((line, Row(index, [], "width")))
                 continue
             del record[len(header):]  # empty trailing fields beyond the header

@@ -20,6 +20,7 @@ from .render import DEFAULT_PICTURE, TITLE, Picture
 from .source_labels import date_label
 from .timemodel import visible_mask
 from .vocab import CONTROLLER_LABELS, CONTROLLERS
+from .words import plural
 
 FADED_ALPHA = 0.12
 CHANGED_ALPHA = 0.8
@@ -56,7 +57,7 @@ def side_text(comparison: Comparison) -> str:
     shown = comparison.changes[:MAX_LINES]
     for c in shown:
         who = CONTROLLER_LABELS.get(c.controller, "peacekeeping zone") if c.controller else "peacekeeping zone"
-        moved = f", {c.settlements_changed} settlement{'s' if c.settlements_changed != 1 else ''}" \
+        moved = f", {plural(c.settlements_changed, 'settlement')}" \
             if c.settlements_changed else ""
         lines.append(f"• {c.date} → {who} ({c.claim_status}{moved}; change {c.change_id})")
     if len(comparison.changes) > len(shown):

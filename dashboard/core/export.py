@@ -24,6 +24,7 @@ from .render import DEFAULT_PICTURE, GIF_PICTURE, TITLE, Picture, render_png, st
 from .snapshot import events_csv, safe_cell, state_geojson
 from .view import SOURCINGS, MapOptions, filter_events
 from .vocab import FIELD_TITLES
+from .words import plural
 
 DEFAULT_APP_URL = "http://localhost:8501/"
 
@@ -136,7 +137,7 @@ def export_zip(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL,
         "- `map.png`: the map with legend, date, scale, north arrow and sources",
         "- `view.geojson`: every feature visible on the day (chosen layers and filters), each with its sources",
         "- `events.csv`: the visible events with controller, corridor and nearest-post columns and their sources",
-        f"- `sources.csv`: the {len(sources)} sources behind what the view shows",
+        f"- `sources.csv`: the {plural(len(sources), 'source')} behind what the view shows",
         "",
         "## The view",
         "",

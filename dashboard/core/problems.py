@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from .words import plural
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -37,6 +39,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, FileReport] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # warnings that reject nothing (an encoding read, a date order)
+    warnings: list[str] = field(default_factory=list)  # kept rows that look wrong (off the map, off the dates)
 
     def file(self, key: str, name: str) -> FileReport:
         """Return the counter for ``key``, creating it on first use."""
@@ -60,6 +63,4 @@ class Report:
         return [f"{f.name}: {f.valid} valid, {f.rejected} rejected" for f in self.files.values()]
 
 
-def counted(n: int, noun: str) -> str:
-    """``1 row``, ``2 rows``, ``1,000 rows``."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+counted = plural  # the name its callers (cli, importer, upload) import

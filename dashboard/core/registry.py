@@ -177,6 +177,16 @@ def data_layers(view_layers) -> tuple[str, ...]:
     return tuple(sorted(dict.fromkeys(keys), key=order.index))
 
 
+def layer_names() -> dict[str, tuple[str, ...]]:
+    """Every name a layer goes by -> the toggles it turns on: the app's and permalinks' toggles (``zones``,
+    ``peacekeeping``, ``corridor``…) and the data layers' keys (``control_zones`` turns on its derived toggles too)."""
+    out = {view: (view,) for view, _ in VIEW_LAYERS}
+    for layer in LAYERS.values():
+        if layer.view_key and layer.key != layer.view_key:
+            out[layer.key] = (layer.view_key, *(v for v, key in DERIVED_VIEWS.items() if key == layer.key))
+    return out
+
+
 def get(key: str) -> LayerDef:
     try:
         return LAYERS[key]

@@ -24,8 +24,10 @@ from .eventfile import read_event_file
 from .layers import CRS, whole_numbers
 from .problems import Problem, Report
 from .query import join_events
+from .reach import atlas_reach, frame_rows, outside_warnings
 from .snapshot import safe_cell
 from .timemodel import EventIndex, EventWindow
+from .words import plural
 
 __all__ = ["MAX_BYTES", "MAX_COLUMNS", "MAX_FIELD", "MAX_ROWS", "TooLarge", "UserEvents", "problems_csv",
            "read_user_events"]
@@ -44,6 +46,7 @@ class UserEvents:
     places: gpd.GeoDataFrame = field(repr=False)  # the atlas's gazetteer (names of the events' places)
     atlas_sources: dict[str, dict] = field(repr=False)
     notes: list[str] = field(default_factory=list)  # what the reader had to decide (encoding, date order…)
+    warnings: list[str] = field(default_factory=list)  # kept events off the mapped area or the atlas's dates
     provenance: str = ""  # "NAME (sha256:…)": the exact file the events came from
 
     @property
@@ -105,14 +108,16 @@ def read_user_events(
         progress=lambda done, total: progress(0.3 + 0.5 * done / total, f"validated {done:,} of {total:,} rows"))
     progress(0.8, "joining with zones, corridor and posts")
     events = _frame(records)
+    warnings = outside_warnings(atlas_reach(atlas), frame_rows(events))
     if len(events):
         events = join_events(atlas, events, in_place=True)
     used = {s for ids in events["source_ids"] for s in ids} if len(events) else set()
     sources = {s: known[s] for s in used if s in known}
-    progress(1.0, f"{len(events):,} events kept, {counter.rejected:,} rejected")
+    progress(1.0, f"{plural(len(events), 'event')} kept, {counter.rejected:,} rejected")
     return UserEvents(name, found.kind, events, sources, report,
                       EventIndex(events["date"].tolist(), events["date_end"].tolist()), notes=found.notes,
-                      provenance=found.provenance, places=atlas.places, atlas_sources=atlas.sources)
+                      warnings=warnings, provenance=found.provenance, places=atlas.places,
+                      atlas_sources=atlas.sources)
 
 
 def _frame(records: list[dict]) -> gpd.GeoDataFrame:

@@ -20,6 +20,7 @@ from ..core.memo import AtlasMemo
 from ..core.palette import EVENT_FAMILIES, HALO_METRES, area_style, halo_style, peacekeeping_style
 from ..core.query import State
 from ..core.view import MapOptions, date_text, filter_events, peacekeeping_zones, stack_posts, winding_down
+from ..core.words import plural
 from .features import SIMPLIFY_DEGREES, features, features_json, geometry, js_json
 
 MAX_EVENT_MARKERS = 1_500
@@ -226,7 +227,7 @@ def aggregate_events(events: pd.DataFrame) -> list[dict]:
             "properties": {
                 "_s": {"radius": float(min(22, 5 + 2.2 * np.sqrt(counts[c]))), "color": "#ffffff", "weight": 1.5,
                        "opacity": 1, "fill": True, "fillColor": _FAMILIES[top][1], "fillOpacity": 0.75},
-                "_p": {"t": f"{counts[c]:,} events around here (aggregated)",
+                "_p": {"t": f"{plural(counts[c], 'event')} around here (aggregated)",
                        "f": [["Kinds", kinds], ["Claim status", claim],
                              ["Dates", f"{dates.iloc[c]['min']} to {dates.iloc[c]['max']}"],
                              ["Sources", "each event's own: narrow the window or the filters to see them, or "

@@ -19,6 +19,7 @@ from ..core.palette import CONTROLLER_COLOURS
 from ..core.permalink import decode
 from ..core.registry import parse_ref
 from ..core.vocab import CONTROLLER_LABELS, CONTROLLERS
+from ..core.words import plural
 from ..map import compare as compare_map
 from ..map.markup import esc, sources_html
 from . import labels as L
@@ -149,7 +150,7 @@ def summary_html(comparison: diff.Comparison) -> str:
     for c in comparison.changes:
         what = (f"to {CONTROLLER_LABELS[c.controller]}" if c.controller
                 else ("joins" if c.peacekeeping_zone else "leaves") + " the Russian peacekeeping zone")
-        moved = f", {c.settlements_changed} settlement(s) changed hands" if c.settlements_changed else ""
+        moved = f", {plural(c.settlements_changed, 'settlement')} changed hands" if c.settlements_changed else ""
         out += (f'<div class="atlas-change cmp-change"><div class="change-title">{esc(c.date)}: {esc(c.change_id)}'
                 f"</div><ul class=\"change-details\"><li>{esc(what)} ({esc(c.claim_status)}{esc(moved)})</li>"
                 + (f"<li>{esc(c.note)}</li>" if c.note else "") + "</ul>" + sources_html(c.sources) + "</div>")

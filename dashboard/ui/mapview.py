@@ -18,6 +18,7 @@ from ..core.atlas import Atlas
 from ..core.permalink import ViewState
 from ..core.query import state_on
 from ..core.view import visible_counts, window_text
+from ..core.words import plural
 from ..map.history import history_json
 from . import labels as L
 from . import notices as plain
@@ -81,9 +82,9 @@ def _map(atlas: Atlas, view: ViewState) -> dict | None:
     result = time_map(atlas, view.basemap, history, day=view.day, day_seq=day_sequence(view.day),
                       window=view.event_window, key=L.MAP, height=MAP_HEIGHT, fly_to=fly)
     counts = visible_counts(state, view.options, upload.current())
-    yours = f" and {counts['uploaded']} of your events" if "uploaded" in counts else ""
-    st.caption(f"{counts['zones']} control zones, {counts['posts']} peacekeeper posts, "
-               f"{counts['incidents']} border incidents and {counts['events']} events{yours} "
+    yours = f" and {counts['uploaded']:,} of your events" if "uploaded" in counts else ""
+    st.caption(f"{plural(counts['zones'], 'control zone')}, {plural(counts['posts'], 'peacekeeper post')}, "
+               f"{plural(counts['incidents'], 'border incident')} and {plural(counts['events'], 'event')}{yours} "
                f"({window_text(state.window)}) match the date and filters.")
     return result
 

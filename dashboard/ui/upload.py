@@ -10,8 +10,8 @@ import streamlit as st
 from ..core.atlas import Atlas
 from ..core.eventfile import KINDS
 from ..core.plaintext import file_name, visible
-from ..core.problems import counted
 from ..core.user_events import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, TooLarge, UserEvents, problems_csv, read_user_events
+from ..core.words import plural
 from . import labels as L
 from . import notices as plain
 
@@ -55,9 +55,11 @@ def panel(atlas: Atlas) -> None:
     counter = events.report.files.get("user_events")
     kept, rejected = (counter.valid, counter.rejected) if counter else (0, 0)
     # The file name is the visitor's text: plain (no Markdown), bidi controls shown, not obeyed.
-    (plain.success if not events.problems else plain.warning)(
-        f"{upload.name} ({KINDS[events.kind]}): {counted(kept, 'event')} on the map, "
-        f"{counted(rejected, 'row')} rejected.")
+    (plain.success if not (events.problems or events.warnings) else plain.warning)(
+        f"{upload.name} ({KINDS[events.kind]}): {plural(kept, 'event')} on the map, "
+        f"{plural(rejected, 'row')} rejected.")
+    for warning in events.warnings:  # kept, but most likely a mistake: swapped lat/lon, a typo in a date
+        plain.warning(f"{upload.name}: {warning}")
     for note in events.notes:  # what the reader decided for the whole file: encoding, delimiter, date order
         plain.info(f"{upload.name}: {note}")
     if events.problems:
