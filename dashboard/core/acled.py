@@ -187,7 +187,7 @@ def convert(table: CsvRows) -> tuple[CsvRows, dict[str, dict], list[tuple[int, s
             differ = [f for f in SAME_EVENT if r.get(f, "") != base.get(f, "")]
             if differ:
                 problems.append((line, differ[0], f"event {acled_id} repeats line {first_line} with "
-                                                  f"another {differ[0]} ({r[differ[0]]!r})"))
+                                                  f"another {differ[0]} ({r.get(differ[0], '')!r})"))
             else:
                 merged += 1
             rows.append((line, Row(ATLAS_INDEX, [], "merged" if not differ else "acled")))
