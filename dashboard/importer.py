@@ -14,6 +14,7 @@ import sys
 from .core import outfile, tables
 from .core.cells import safe_cell
 from .core.csvfile import MAX_BYTES, TooLarge, read_csv
+from .core.eventcolumns import EventColumns, validate
 from .core.eventfile import KINDS, read_event_file, sidecar_sources
 from .core.eventschema import ATLAS_INDEX
 from .core.inputfile import Refused, read_bytes
@@ -38,6 +39,11 @@ def _writer(header: list[str], rows):
     return write
 
 
+def _safe_column(values: list) -> list[str]:
+    """``safe_cell`` of each value; a text starting with a letter or digit, most of them, is safe as it is."""
+    return [v if type(v) is str and v[:1].isalnum() and v[:1].isascii() else safe_cell(v) for v in values]
+
+
 def run_import(args, kind: str) -> int:
     """Convert ``args.file`` (an export of ``kind``) to ``args.out``; problems and notes on stderr."""
     name = args.file.name
@@ -60,10 +66,18 @@ def run_import(args, kind: str) -> int:
         report.add(problem)
     sources = dict(found.sources)
     # The converter's rows are already in the atlas schema: the valid ones are written as they are.
-    rows = tables.validate_rows(tables.EVENTS, found.table, name, report, set(sources), consume=True,
-                                sparse=True, keep_rows=True)
     columns = [c.name for c in tables.EVENTS.columns]
-    kept = {r.get("event_id") for r in rows}
+    if isinstance(found.table, EventColumns):  # converted column by column: checked and written so
+        checked = validate(tables.EVENTS, found.table, name, report, set(sources))
+        found.table = None
+        cells = [checked.text[c].tolist() if c in checked.text else [None] * len(checked) for c in columns]
+        rows = list(zip(*cells, strict=True))
+        kept = set(cells[columns.index("event_id")])
+    else:
+        rows = [row.values if row.index is ATLAS_INDEX else [row.get(c, "") for c in columns]
+                for row in tables.validate_rows(tables.EVENTS, found.table, name, report, set(sources),
+                                                consume=True, sparse=True, keep_rows=True)]
+        kept = {r[0] for r in rows}
     previous = []
     if args.merge and args.out.exists():  # a re-import replaces the events it already had, never duplicates
         try:
@@ -74,10 +88,12 @@ def run_import(args, kind: str) -> int:
                     sources.setdefault(raw.get("source_id"), dict(raw))
         except TooLarge as exc:
             raise SystemExit(f"error: --merge: {exc.problem}") from None
-    used = {s.strip() for raw in (*previous, *rows) for s in (raw.get("source_ids") or "").split(";") if s.strip()}
-    events = [[raw.get(c, "") for c in columns] for raw in previous] + [
-        row.values if row.index is ATLAS_INDEX else [row.get(c, "") for c in columns] for row in rows]
-    cited = [[safe_cell(sources[s].get(c)) for c in SOURCE_COLUMNS] for s in sorted(used) if s in sources]
+    previous = [[raw.get(c, "") for c in columns] for raw in previous]
+    at = columns.index("source_ids")
+    used = {s.strip() for row in (*previous, *rows) for s in (row[at] or "").split(";") if s.strip()}
+    events = previous + rows
+    cited = [sources[s] for s in sorted(used) if s in sources]
+    cited = list(zip(*(_safe_column([s.get(c) for s in cited]) for c in SOURCE_COLUMNS), strict=True))
     try:  # sources first: events whose sources are missing would not load; extra sources are harmless
         outfile.write(sidecar, _writer(SOURCE_COLUMNS, cited), "sources", args.force)
         outfile.write(args.out, _writer(columns, events), "csv", args.force)

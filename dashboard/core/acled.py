@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .csvfile import CsvRows, Row, header_index
+from .eventcolumns import EventColumns
 from .eventdates import DateOrder, date_order
 from .eventschema import ATLAS_HEADER, ATLAS_INDEX
 
@@ -296,13 +297,16 @@ def _sources(out: dict, accepted: np.ndarray) -> dict[str, dict]:
             for source_id, outlet, acled_id, published, note in zip(*columns, strict=True)}
 
 
-def _atlas_rows(out: dict, accepted: np.ndarray) -> list[Row]:
-    """The converted rows in the atlas schema (precision codes as words; columns ACLED has not, None)."""
+def _event_columns(out: dict, valid: list[int], total: int) -> dict[str, np.ndarray]:
+    """The atlas columns over every row of the file (precision codes as words; rows not converted, None)."""
     out["date_precision"] = _per_value(out["time_precision"], TIME_PRECISION.get)
     out["geo_precision"] = _per_value(out["geo_precision"], GEO_PRECISION.get)
-    none = [None] * len(accepted)
-    columns = [out[c][accepted].tolist() if c in out else none for c in ATLAS_HEADER]
-    return [Row(ATLAS_INDEX, list(values)) for values in zip(*columns, strict=True)]
+    columns = {}
+    for name in ATLAS_HEADER:
+        if name in out:
+            column = columns[name] = np.full(total, None, dtype=object)
+            column[valid] = out[name]
+    return columns
 
 
 def _date_order(cols: _Columns, lines: list[int]) -> DateOrder:
@@ -312,8 +316,9 @@ def _date_order(cols: _Columns, lines: list[int]) -> DateOrder:
     return date_order(((lines[i], value) for value, i in zip(uniques, first, strict=True)), "event_date")
 
 
-def convert(table: CsvRows) -> tuple[CsvRows, dict[str, dict], list[tuple[int, str, str]]]:
-    """ACLED rows as atlas-schema rows (same physical lines), one generated source per event, and problems.
+def convert(table: CsvRows) -> tuple[EventColumns | CsvRows, dict[str, dict], list[tuple[int, str, str]]]:
+    """ACLED rows as atlas-schema rows (same physical lines; by column, ``EventColumns``), one generated source
+    per event, and problems.
 
     Rows that cannot be converted keep their line with the reason; the atlas validation then checks the rest.
     A file-wide reason (dates that cannot be read one way) is one problem, on the header line. The work is
@@ -331,8 +336,9 @@ def convert(table: CsvRows) -> tuple[CsvRows, dict[str, dict], list[tuple[int, s
     if order.refusal:
         rows = [(line, Row(ATLAS_INDEX, [], "acled")) for line, _ in table.rows]
         return CsvRows([], rows, table.problems, notes), {}, [(1, "event_date", order.refusal)]
-    kept = [(i, row) for i, row in enumerate(table.rows) if row[1].invalid]
-    table.rows[:] = [(line, None) for line, _ in table.rows]  # the cells are in ``cols``: rows released
+    verdicts = np.asarray([raw.invalid for _, raw in table.rows], dtype=object)  # the reader's, so far
+    all_lines = [line for line, _ in table.rows]
+    table.rows.clear()  # the cells are in ``cols``: the rows are released
     out = _converted(cols, order)
     found: dict[int, list] = {}
     repeated = _groups(out["acled_id"])
@@ -340,18 +346,10 @@ def convert(table: CsvRows) -> tuple[CsvRows, dict[str, dict], list[tuple[int, s
     _row_problems(cols, lines, out, found)
     accepted = np.flatnonzero(out["invalid"] == None)  # noqa: E711 - element-wise on an object array
     sources = _sources(out, accepted)
-    converted = iter(_atlas_rows(out, accepted))
-    invalid = out["invalid"].tolist()
-    rows, passed = [], dict(kept)
-    k = 0
-    for i, (line, _) in enumerate(table.rows):
-        if i in passed:  # rejected by the reader: as it was
-            rows.append(passed[i])
-            continue
-        rows.append((line, next(converted) if invalid[k] is None else Row(ATLAS_INDEX, [], invalid[k])))
-        k += 1
+    verdicts[valid] = out["invalid"]
+    columns = _event_columns(out, valid, len(all_lines))
     if merged:
         notes.append(f"{merged:,} rows repeat an event of another actor (a monadic export): merged into their "
                      "events, actors kept")
     problems = [p for k in sorted(found) for p in found[k]]
-    return CsvRows(list(ATLAS_INDEX), rows, table.problems, notes), sources, problems
+    return EventColumns(all_lines, columns, verdicts, table.problems, notes), sources, problems
