@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -144,10 +145,9 @@ class _Columns:
         width = len(table.header)
         records = [table.rows[i][1].values for i in valid]
         records = [v if len(v) == width else v + [""] * (width - len(v)) for v in records]  # short rows padded
-        columns = list(zip(*records, strict=True)) if records else [()] * width  # transposed in C
-        for name in USED:
+        for name in USED:  # the columns read, not all of them
             pos = index.get(name)
-            self.raw[name] = np.full(self.n, "", dtype=object) if pos is None else _array(columns[pos])
+            self.raw[name] = np.full(self.n, "", dtype=object) if pos is None else _array(map(itemgetter(pos), records))
 
     def __getitem__(self, name: str) -> np.ndarray:
         found = self._clean.get(name)

@@ -133,18 +133,21 @@ def _parse_cell(col: Column, value) -> tuple[object, str | None]:
         return None, str(exc)
 
 
-def _parse_column(col: Column, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The parsed column and each row's problem (None if none): each distinct value parsed once."""
+def _parse_column(col: Column, values: np.ndarray) -> tuple[np.ndarray, dict[int, str]]:
+    """The parsed column, and the rows whose cell is a problem (row -> reason): each distinct value parsed
+    once."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     found = [_parse_cell(col, u) for u in uniques]
     lists = any(isinstance(v, list) for v, _ in found)  # source_ids
-    return objects((v for v, _ in found), lists)[codes], objects(m for _, m in found)[codes]
+    bad = [code for code, (_, message) in enumerate(found) if message is not None]
+    rows = np.flatnonzero(np.isin(codes, bad)) if bad else ()
+    return objects((v for v, _ in found), lists)[codes], {int(k): found[codes[k]][1] for k in rows}
 
 
-def _unknown_sources(ids: np.ndarray, known: set[str]) -> np.ndarray:
-    """Each row's "unknown source_id" problem (None if none), each distinct id list looked at once."""
+def _unknown_sources(ids: np.ndarray, known: set[str]) -> dict[int, str]:
+    """The rows citing a source_id not in ``known`` (row -> reason), each distinct id list looked at once."""
     seen: dict[tuple, str | None] = {}
-    out = np.full(len(ids), None, dtype=object)
+    out = {}
     for k, value in enumerate(ids):
         if not value:
             continue
@@ -152,7 +155,8 @@ def _unknown_sources(ids: np.ndarray, known: set[str]) -> np.ndarray:
         if key not in seen:
             unknown = [s for s in value if s not in known]
             seen[key] = f"unknown source_id {', '.join(unknown)}" if unknown else None
-        out[k] = seen[key]
+        if seen[key]:
+            out[k] = seen[key]
     return out
 
 
@@ -173,8 +177,11 @@ def _duplicates(keys: np.ndarray, lines: np.ndarray) -> dict[int, str]:
 
 @collector.paused()
 def validate(spec: TableSpec, table: EventColumns, label: str, report: Report, known_sources: set[str] | None,
-             progress=None) -> Checked:
-    """Check every row to validate, column by column; report each rejected row's problems in row order."""
+             progress=None, text: bool = True) -> Checked:
+    """Check every row to validate, column by column; report each rejected row's problems in row order.
+
+    ``progress(done, total)`` as in ``tables.validate_rows``; without ``text``, only the parsed values are
+    kept (an upload needs no copy of the cells as given)."""
     counter = report.file(spec.key, label)
     for p in table.problems:
         report.add(p)
@@ -189,27 +196,24 @@ def validate(spec: TableSpec, table: EventColumns, label: str, report: Report, k
             progress(len(todo) * i // len(spec.columns), len(todo))
     if known_sources is not None and "source_ids" in parsed:
         problems.append(("source_ids", _unknown_sources(parsed["source_ids"], known_sources)))
-    bad = np.logical_or.reduce([p != None for _, p in problems]) if problems else np.zeros(len(todo), bool)  # noqa: E711
+    bad = set().union(*(found for _, found in problems))
     checked = {}
-    for k in np.flatnonzero(~bad) if spec.checks else ():
+    for k in (k for k in range(len(todo)) if k not in bad) if spec.checks else ():
         found = [p for check in spec.checks for p in check(_RowView(parsed, k))]
         if found:
-            checked[int(k)] = found
+            checked[k] = found
     duplicates = _duplicates(parsed[spec.id_column], lines)
-    rejected = np.flatnonzero(bad).tolist() + list(checked) + list(duplicates)
-    for k in sorted(set(rejected)):
+    rejected = sorted(bad | set(checked) | set(duplicates))
+    for k in rejected:
         line = int(lines[k])
-        for name, column_problems in problems:
-            if column_problems[k] is not None:
-                report.add(Problem(label, line, name, column_problems[k]))
-        for name, message in checked.get(k, ()):
+        found = [(name, column_problems[k]) for name, column_problems in problems if k in column_problems]
+        found += checked.get(k, []) + ([(spec.id_column, duplicates[k])] if k in duplicates else [])
+        for name, message in found:
             report.add(Problem(label, line, name, message))
-        if k in duplicates:
-            report.add(Problem(label, line, spec.id_column, duplicates[k]))
     ok = np.ones(len(todo), dtype=bool)
-    ok[list(set(rejected))] = False
+    ok[rejected] = False
     counter.rejected += len(todo) - int(ok.sum())
     counter.valid += int(ok.sum())
     keep = todo[ok]
-    return Checked(lines[ok], {c: table.columns[c][keep] for c in table.columns},
+    return Checked(lines[ok], {c: table.columns[c][keep] for c in table.columns} if text else {},
                    {c: v[ok] for c, v in parsed.items()})
