@@ -59,6 +59,13 @@ def test_unconvertible_rows_are_reported(row, field, reason):
     assert table.rows[1][1].invalid == "acled"
 
 
+def test_a_short_row_repeating_an_event_is_reported_not_a_crash():
+    short = ",".join(GOOD.split(",")[:22])  # ends after `location`: no latitude, longitude, ...
+    table, _, problems = acled.convert(read_csv(acled_csv(GOOD, short), "acled.csv"))
+    assert problems == [(4, "latitude", "event AZE1001 repeats line 2 with another latitude ('')")]
+    assert [row.invalid for _, row in table.rows] == [None, "acled"]
+
+
 def test_import_command_writes_events_and_sources_and_reimports_replace(tmp_path, atlas_dir):
     src = tmp_path / "export.csv"
     src.write_text(acled_csv(GOOD, LONG_DATE, BAD_DATE, BAD_COORD), encoding="utf-8")
