@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from itertools import chain
 
 from .core import outfile, tables
 from .core.cells import safe_cell
@@ -67,17 +68,18 @@ def run_import(args, kind: str) -> int:
     sources = dict(found.sources)
     # The converter's rows are already in the atlas schema: the valid ones are written as they are.
     columns = [c.name for c in tables.EVENTS.columns]
+    at = columns.index("source_ids")
     if isinstance(found.table, EventColumns):  # converted column by column: checked and written so
         checked = validate(tables.EVENTS, found.table, name, report, set(sources))
         found.table = None
         cells = [checked.text[c].tolist() if c in checked.text else [None] * len(checked) for c in columns]
-        rows = list(zip(*cells, strict=True))
-        kept = set(cells[columns.index("event_id")])
+        count, new_ids, kept = len(checked), cells[at], set(cells[0])
+        rows = zip(*cells, strict=True)  # written as they are made: no list of every row
     else:
         rows = [row.values if row.index is ATLAS_INDEX else [row.get(c, "") for c in columns]
                 for row in tables.validate_rows(tables.EVENTS, found.table, name, report, set(sources),
                                                 consume=True, sparse=True, keep_rows=True)]
-        kept = {r[0] for r in rows}
+        count, new_ids, kept = len(rows), [r[at] for r in rows], {r[0] for r in rows}
     previous = []
     if args.merge and args.out.exists():  # a re-import replaces the events it already had, never duplicates
         try:
@@ -89,9 +91,9 @@ def run_import(args, kind: str) -> int:
         except TooLarge as exc:
             raise SystemExit(f"error: --merge: {exc.problem}") from None
     previous = [[raw.get(c, "") for c in columns] for raw in previous]
-    at = columns.index("source_ids")
-    used = {s.strip() for row in (*previous, *rows) for s in (row[at] or "").split(";") if s.strip()}
-    events = previous + rows
+    used = {s.strip() for ids in chain((r[at] for r in previous), new_ids) for s in (ids or "").split(";")
+            if s.strip()}
+    events = chain(previous, rows)
     cited = [sources[s] for s in sorted(used) if s in sources]
     cited = list(zip(*(_safe_column([s.get(c) for s in cited]) for c in SOURCE_COLUMNS), strict=True))
     try:  # sources first: events whose sources are missing would not load; extra sources are harmless
@@ -104,7 +106,7 @@ def run_import(args, kind: str) -> int:
     for problem in report.problems:
         print(problem, file=sys.stderr)
     rejected = report.files["events"].rejected if "events" in report.files else 0
-    print(f"{name}: {counted(len(rows), 'event')} written to {args.out} (+ {sidecar.name}), "
+    print(f"{name}: {counted(count, 'event')} written to {args.out} (+ {sidecar.name}), "
           f"{counted(rejected, 'row')} rejected" + (f", {len(previous):,} kept from before" if args.merge else ""),
           file=sys.stderr)
     return 1 if report.problems else 0
