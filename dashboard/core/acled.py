@@ -301,6 +301,8 @@ def _event_columns(out: dict, valid: list[int], total: int) -> dict[str, np.ndar
     """The atlas columns over every row of the file (precision codes as words; rows not converted, None)."""
     out["date_precision"] = _per_value(out["time_precision"], TIME_PRECISION.get)
     out["geo_precision"] = _per_value(out["geo_precision"], GEO_PRECISION.get)
+    if len(valid) == total:  # no row rejected by the reader: the columns as they are
+        return {name: out[name] for name in ATLAS_HEADER if name in out}
     columns = {}
     for name in ATLAS_HEADER:
         if name in out:
@@ -344,6 +346,7 @@ def convert(table: CsvRows) -> tuple[EventColumns | CsvRows, dict[str, dict], li
     repeated = _groups(out["acled_id"])
     merged = _merge_monadic(cols, lines, repeated, out, found) if repeated.any() else 0
     _row_problems(cols, lines, out, found)
+    del cols  # the cells as read are no longer needed: released before the sources are made
     accepted = np.flatnonzero(out["invalid"] == None)  # noqa: E711 - element-wise on an object array
     sources = _sources(out, accepted)
     verdicts[valid] = out["invalid"]
