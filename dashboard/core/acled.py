@@ -16,10 +16,9 @@ from datetime import date, timedelta
 from operator import itemgetter
 
 import numpy as np
-import pandas as pd
 
 from .csvfile import CsvRows, Row, header_index
-from .eventcolumns import EventColumns
+from .eventcolumns import EventColumns, factorize, per_value, repeated
 from .eventdates import DateOrder, date_order
 from .eventschema import ATLAS_HEADER, ATLAS_INDEX
 
@@ -77,6 +76,7 @@ NA_VALUES = frozenset({"na", "n/a", "#n/a", "nan", "null", "none"})
 NA_SPELLINGS = frozenset(v for na in NA_VALUES for v in (na, na.upper(), na.title(), na.capitalize())) | {"NaN"}
 ID_SAFE = re.compile(r"[^A-Za-z0-9._:-]+")
 _WHOLE = re.compile(r"^(\d+)(?:\.0+)?$")
+_SECONDS = re.compile("[0-9]{1,11}")  # a Unix time numpy takes as it is (up to the year 5138)
 # Fields that must agree between the rows of one event in a monadic export.
 SAME_EVENT = ("event_date", "latitude", "longitude", "location")
 ASSOC = ("assoc_actor_1", "assoc_actor_2")
@@ -121,13 +121,6 @@ def _published(stamp: str, day: str) -> tuple[str, str]:
     return day, "the export has no timestamp: 'published' is the event's date, not ACLED's"
 
 
-def _per_value(values: np.ndarray, func) -> np.ndarray:
-    """``func`` of each value, computed once per distinct value (a column's values repeat: dates, types, places);
-    equal results are one object."""
-    codes, uniques = pd.factorize(values)
-    return np.asarray([func(u) for u in uniques] + [None], dtype=object)[codes]  # code -1 (none here) -> None
-
-
 def _cleaned(value: str) -> str:
     """A cell stripped, with R's and spreadsheets' spellings of "empty" read as empty."""
     return "" if (s := value.strip()) in NA_SPELLINGS else s
@@ -152,19 +145,19 @@ class _Columns:
     def __getitem__(self, name: str) -> np.ndarray:
         found = self._clean.get(name)
         if found is None:
-            found = self._clean[name] = _per_value(self.raw[name], _cleaned)
+            found = self._clean[name] = per_value(self.raw[name], _cleaned)
         return found
 
 
 def _published_days(stamps: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``_published`` for whole columns: Unix times as UTC days by numpy, one string object per distinct day."""
-    stamps = _per_value(stamps, whole)
-    plain = pd.Series(stamps, dtype=object).str.fullmatch(r"[0-9]{1,11}").to_numpy(dtype=bool)
+    stamps = per_value(stamps, whole)
+    plain = np.fromiter(map(bool, map(_SECONDS.fullmatch, stamps.tolist())), dtype=bool, count=len(stamps))
     published = np.empty(len(stamps), dtype=object)
     notes = np.full(len(stamps), CHANGED_NOTE, dtype=object)
     if plain.any():
         seconds = np.asarray(stamps[plain].tolist(), dtype=np.int64)
-        published[plain] = _per_value(seconds // 86_400, lambda d: (EPOCH + timedelta(days=int(d))).isoformat())
+        published[plain] = per_value(seconds // 86_400, lambda d: (EPOCH + timedelta(days=int(d))).isoformat())
     for i in np.flatnonzero(~plain):  # no timestamp, or one numpy is not given: one row at a time
         published[i], notes[i] = _published(stamps[i], days[i])
     return published, notes
@@ -202,7 +195,7 @@ def _outlet(source: str) -> str:
 
 def _groups(ids: np.ndarray) -> np.ndarray:
     """Whether each row's event id repeats (a monadic export: one row per actor)."""
-    return pd.Series(ids, dtype=object).duplicated(keep=False).to_numpy() & (ids != "")
+    return repeated(ids) & (ids != "")
 
 
 def _merge_monadic(cols: _Columns, lines: list[int], repeated: np.ndarray, out: dict,
@@ -255,8 +248,8 @@ def _converted(cols: _Columns, order) -> dict[str, np.ndarray]:
     safe = [ID_SAFE.sub("-", v) for v in ids]
     a1, a2 = cols["actor1"], cols["actor2"]
     sub, kind, notes = cols["sub_event_type"], cols["event_type"], cols["notes"]
-    day = _per_value(cols["event_date"], order.parse)
-    fatalities = _per_value(cols["fatalities"], whole)
+    day = per_value(cols["event_date"], order.parse)
+    fatalities = per_value(cols["fatalities"], whole)
     estimate = np.full(cols.n, "", dtype=object)
     estimate[fatalities != ""] = "ACLED estimate"
     out = {
@@ -264,16 +257,16 @@ def _converted(cols: _Columns, order) -> dict[str, np.ndarray]:
         "event_id": _array(f"acled-{s}" if s else "" for s in safe),
         "source_ids": _array("acled-" + s.lower().replace(".", "-").replace(":", "-").replace("_", "-")
                              for s in safe),
-        "time_precision": _per_value(cols["time_precision"], whole),
-        "geo_precision": _per_value(cols["geo_precision"], whole),
+        "time_precision": per_value(cols["time_precision"], whole),
+        "geo_precision": per_value(cols["geo_precision"], whole),
         "event_type": _pairs(sub, kind, _event_type), "location": cols["location"],
         "lat": cols.raw["latitude"], "lon": cols.raw["longitude"], "claim_status": np.full(cols.n, "claimed", object),
         "actor1": np.where(a1 != "", a1, a2), "actor2": np.where((a1 != "") & (a2 != "") & (a2 != a1), a2, ""),
         "summary": np.where(notes != "", notes, _pairs(kind, sub, lambda p: f"{p[0]}: {p[1]}")),
-        "fatalities": fatalities, "fatalities_note": estimate, "tags": _per_value(cols["tags"], _tags),
+        "fatalities": fatalities, "fatalities_note": estimate, "tags": per_value(cols["tags"], _tags),
         "sub_event_type": sub, "source_event_type": kind,
         "assoc_actors": _pairs(cols["assoc_actor_1"], cols["assoc_actor_2"], _assoc),
-        "outlet": _per_value(cols["source"], _outlet),
+        "outlet": per_value(cols["source"], _outlet),
     }
     out["published"], out["note"] = _published_days(cols["timestamp"], day)
     for name in ("country", "admin1", "admin2", "admin3", "civilian_targeting", "source_scale"):
@@ -299,8 +292,8 @@ def _sources(out: dict, accepted: np.ndarray) -> dict[str, dict]:
 
 def _event_columns(out: dict, valid: list[int], total: int) -> dict[str, np.ndarray]:
     """The atlas columns over every row of the file (precision codes as words; rows not converted, None)."""
-    out["date_precision"] = _per_value(out["time_precision"], TIME_PRECISION.get)
-    out["geo_precision"] = _per_value(out["geo_precision"], GEO_PRECISION.get)
+    out["date_precision"] = per_value(out["time_precision"], TIME_PRECISION.get)
+    out["geo_precision"] = per_value(out["geo_precision"], GEO_PRECISION.get)
     if len(valid) == total:  # no row rejected by the reader: the columns as they are
         return {name: out[name] for name in ATLAS_HEADER if name in out}
     columns = {}
@@ -313,9 +306,8 @@ def _event_columns(out: dict, valid: list[int], total: int) -> dict[str, np.ndar
 
 def _date_order(cols: _Columns, lines: list[int]) -> DateOrder:
     """``date_order`` of the file's event dates, each distinct value once, with the line it first appears on."""
-    codes, uniques = pd.factorize(cols.raw["event_date"])
-    first = np.unique(codes, return_index=True)[1] if len(codes) else []
-    return date_order(((lines[i], value) for value, i in zip(uniques, first, strict=True)), "event_date")
+    values = cols.raw["event_date"]
+    return date_order(((lines[i], values[i]) for i in factorize(values)[1]), "event_date")
 
 
 def convert(table: CsvRows) -> tuple[EventColumns | CsvRows, dict[str, dict], list[tuple[int, str, str]]]:
