@@ -131,3 +131,11 @@ def test_events_given_on_the_command_line_are_named_in_the_version(atlas_dir, tm
     atlas = load_atlas(atlas_dir, events_path=raw)
     assert atlas.events_provenance == f"raw.csv (sha256:{_sha(raw)[:16]})"
     assert export.version(atlas, ViewState("2020-10-05")).endswith(f" + events file {atlas.events_provenance}")
+
+
+def test_the_import_commands_load_neither_pandas_nor_pyarrow():
+    """~100 MB and ~0.3 s of start-up the import commands do not need (the conversion works on numpy arrays)."""
+    code = ("import sys; import dashboard.importer, dashboard.core.acled, dashboard.core.ucdp; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'pyarrow', 'geopandas'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "[]"
