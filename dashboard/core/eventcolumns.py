@@ -20,8 +20,8 @@ from .tables import Column, Invalid, TableSpec, text
 
 
 def objects(values, lists: bool = False) -> np.ndarray:
-    """A 1-d object array of ``values``; with ``lists``, values may be lists, kept as elements (``np.array``
-    would make them a dimension)."""
+    """A 1-d object array of ``values``; with ``lists``, values may be lists or tuples, kept as elements
+    (``np.array`` would make them a dimension)."""
     values = list(values)
     out = np.empty(len(values), dtype=object)
     if lists:
@@ -55,7 +55,7 @@ def per_value(values, func) -> np.ndarray:
     codes, firsts = factorize(values)
     results = [func(values[i]) for i in firsts]
     table = np.empty(len(values), dtype=object)
-    table[firsts] = objects(results, any(isinstance(r, list) for r in results))
+    table[firsts] = objects(results, any(isinstance(r, (list, tuple)) for r in results))
     return table[codes]
 
 
