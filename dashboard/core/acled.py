@@ -75,6 +75,7 @@ EVENT_TYPES = {
     "headquarters or base established": "deployment",
 }
 EPOCH = date(1970, 1, 1)
+LAST_DAY = (date.max - EPOCH).days
 CHANGED_NOTE = "published: the day ACLED last changed this row (its timestamp)"  # one string for every event
 NA_VALUES = frozenset({"na", "n/a", "#n/a", "nan", "null", "none"})
 NA_SPELLINGS = frozenset(v for na in NA_VALUES for v in (na, na.upper(), na.title(), na.capitalize())) | {"NaN"}
@@ -119,9 +120,11 @@ def parse_acled_date(value: str) -> str | None:
 def _published(stamp: str, day: str) -> tuple[str, str]:
     """When ACLED last changed the row (its ``timestamp``), and a note; the event's date, said so, if absent."""
     stamp = whole(stamp)
-    if stamp.isdigit():
-        changed = (EPOCH + timedelta(days=int(stamp) // 86_400)).isoformat()  # UTC day of a Unix time
-        return changed, CHANGED_NOTE
+    if stamp.isascii() and stamp.isdigit():
+        if int(stamp) // 86_400 <= LAST_DAY:
+            changed = (EPOCH + timedelta(days=int(stamp) // 86_400)).isoformat()  # UTC day of a Unix time
+            return changed, CHANGED_NOTE
+        return day, f"the export's timestamp {stamp} is past the year 9999: 'published' is the event's date"
     return day, "the export has no timestamp: 'published' is the event's date, not ACLED's"
 
 
