@@ -62,6 +62,26 @@ def test_unconvertible_rows_are_reported(row, field, reason):
     assert table.rows[1][1].invalid == "acled"
 
 
+def test_a_short_row_repeating_an_event_is_reported_not_a_crash():
+    short = ",".join(GOOD.split(",")[:22])  # ends after `location`: no latitude, longitude, ...
+    table, _, problems = acled.convert(read_csv(acled_csv(GOOD, short), "acled.csv"))
+    assert problems == [(4, "latitude", "event AZE1001 repeats line 2 with another latitude ('')")]
+    assert [row.invalid for _, row in table.rows] == [None, "acled"]
+
+
+@pytest.mark.parametrize(("stamp", "published", "note"), [
+    ("1700000000", "2023-11-14", "last changed"),
+    ("1700000000.0", "2023-11-14", "last changed"),
+    ("", "2023-09-19", "no timestamp"),
+    ("99999999999999", "2023-09-19", "past the year 9999"),  # a timestamp no date can hold: not a crash
+    ("\u00b2", "2023-09-19", "no timestamp"),  # a digit to str.isdigit, not to int()
+])
+def test_published_is_the_day_acled_last_changed_the_row(stamp, published, note):
+    _, sources, problems = acled.convert(read_csv(acled_csv(GOOD.replace(",1700000000", f",{stamp}")), "a.csv"))
+    assert problems == []
+    assert sources["acled-aze1001"]["published"] == published and note in sources["acled-aze1001"]["note"]
+
+
 def test_import_command_writes_events_and_sources_and_reimports_replace(tmp_path, atlas_dir):
     src = tmp_path / "export.csv"
     src.write_text(acled_csv(GOOD, LONG_DATE, BAD_DATE, BAD_COORD), encoding="utf-8")

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from dashboard.core.query import joined_events, point_query, state_on
@@ -74,3 +75,15 @@ def test_the_side_panel_says_a_feature_is_off_the_map_exactly_when_the_map_does_
     zone = find_feature(atlas, "control_zones", "z-west-arm")
     assert not_shown("control_zones", zone, "2020-11-10") == "Not on the map on this date."
     assert not_shown("control_zones", zone, "2020-11-09") is None
+
+
+def test_points_are_measured_to_posts_a_slice_at_a_time_with_the_same_answers(atlas, monkeypatch):
+    from dashboard.core import query
+
+    days = np.array(["2020-11-12", "2020-11-15", "2020-11-15", "2022-08-30", "2020-11-09"], dtype=object)
+    lats, lons = np.array([39.5, 39.5, 41.0, 39.5, 39.5]), np.array([46.5, 47.5, 44.0, 46.5, 46.5])
+    whole = query.join_points(atlas, days, lats, lons)
+    monkeypatch.setattr(query, "DISTANCE_CHUNK", 1)  # the two points of 2020-11-15 apart
+    sliced = query.join_points(atlas, days, lats, lons)
+    assert sliced.equals(whole)
+    assert whole["nearest_post_km"].tolist()[:3] == [8.6, 8.6, 276.88]

@@ -1,4 +1,4 @@
-"""ACLED exports -> events in the atlas schema, row by row, with a reason for every row that cannot be taken.
+"""ACLED exports -> events in the atlas schema, with a reason for every row that cannot be taken.
 
 ACLED rows name their sources in free text (no URLs). An imported event's provenance is "ACLED, event
 <event_id_cnty>, citing: <source>", linked to ACLED's data export page rather than to an invented URL.
@@ -7,16 +7,24 @@ Exports as users bring them are read as they are: headers in any case (``eventfi
 spreadsheets re-save them (``eventdates``: one decision for the whole file), the event types of exports
 before 2019, numbers re-saved as ``3.0``, R's ``NA`` for an empty cell, and monadic exports (one row per
 actor, the event id repeated), whose rows are merged into one event.
+
+The work is done column by column (numpy object arrays; each distinct value of a column worked out once), and
+the result is ``eventcolumns.EventColumns``, which the validation, ``import-acled`` and the upload read by
+column: a 100,000-row export makes no object per row after it is read.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from operator import itemgetter
 
-from .csvfile import CsvRows, Row
-from .eventdates import date_order
-from .eventschema import ATLAS_INDEX, atlas_row
+import numpy as np
+
+from .csvfile import CsvRows, Row, header_index
+from .eventcolumns import EventColumns, factorize, per_value, repeated
+from .eventdates import DateOrder, date_order
+from .eventschema import ATLAS_HEADER, ATLAS_INDEX
 from .words import plural
 
 ACLED_REQUIRED = ("event_id_cnty", "event_date", "latitude", "longitude", "location")
@@ -68,13 +76,20 @@ EVENT_TYPES = {
     "headquarters or base established": "deployment",
 }
 EPOCH = date(1970, 1, 1)
+LAST_DAY = (date.max - EPOCH).days
 CHANGED_NOTE = "published: the day ACLED last changed this row (its timestamp)"  # one string for every event
 NA_VALUES = frozenset({"na", "n/a", "#n/a", "nan", "null", "none"})
 NA_SPELLINGS = frozenset(v for na in NA_VALUES for v in (na, na.upper(), na.title(), na.capitalize())) | {"NaN"}
 ID_SAFE = re.compile(r"[^A-Za-z0-9._:-]+")
 _WHOLE = re.compile(r"^(\d+)(?:\.0+)?$")
+_SECONDS = re.compile("[0-9]{1,11}")  # a Unix time numpy takes as it is (up to the year 5138)
 # Fields that must agree between the rows of one event in a monadic export.
 SAME_EVENT = ("event_date", "latitude", "longitude", "location")
+ASSOC = ("assoc_actor_1", "assoc_actor_2")
+# The ACLED columns the conversion reads.
+USED = ("event_id_cnty", "event_date", "time_precision", "geo_precision", "event_type", "sub_event_type", "actor1",
+        "actor2", *ASSOC, "civilian_targeting", "country", "admin1", "admin2", "admin3", "location", "latitude",
+        "longitude", "source", "source_scale", "notes", "fatalities", "tags", "timestamp")
 
 
 def is_acled(header: list[str]) -> bool:
@@ -103,140 +118,241 @@ def parse_acled_date(value: str) -> str | None:
     return parse_unambiguous(value)
 
 
-def _cleaned(header: list[str], raw: Row) -> dict[str, str]:
-    """One row's cells by column, stripped, with R's and spreadsheets' spellings of "empty" as empty."""
-    # a short row lacks its last cells: read every cell with .get(name, "")
-    return {k: "" if (s := v.strip()) in NA_SPELLINGS else s for k, v in zip(header, raw.values, strict=False)}
-
-
 def _published(stamp: str, day: str) -> tuple[str, str]:
     """When ACLED last changed the row (its ``timestamp``), and a note; the event's date, said so, if absent."""
     stamp = whole(stamp)
-    if stamp.isdigit():
-        changed = (EPOCH + timedelta(days=int(stamp) // 86_400)).isoformat()  # UTC day of a Unix time
-        return changed, CHANGED_NOTE
+    if stamp.isascii() and stamp.isdigit():
+        if int(stamp) // 86_400 <= LAST_DAY:
+            changed = (EPOCH + timedelta(days=int(stamp) // 86_400)).isoformat()  # UTC day of a Unix time
+            return changed, CHANGED_NOTE
+        return day, f"the export's timestamp {stamp} is past the year 9999: 'published' is the event's date"
     return day, "the export has no timestamp: 'published' is the event's date, not ACLED's"
 
 
-def _groups(table: CsvRows) -> dict[str, list[int]]:
-    """Row positions per ACLED event id, for the ids that repeat (monadic exports)."""
-    first: dict[str, int] = {}
-    repeats: dict[str, list[int]] = {}
-    pos = table.header.index("event_id_cnty")
-    for i, (_, raw) in enumerate(table.rows):
-        if raw.invalid or pos >= len(raw.values):
-            continue
-        key = raw.values[pos].strip()
-        if key in first:
-            repeats.setdefault(key, [first[key]]).append(i)
-        elif key:
-            first[key] = i
-    return repeats
+def _cleaned(value: str) -> str:
+    """A cell stripped, with R's and spreadsheets' spellings of "empty" read as empty."""
+    return "" if (s := value.strip()) in NA_SPELLINGS else s
+
+
+class _Columns:
+    """The cells of a file's valid rows, by column (``raw``, as read; ``cols[name]``: stripped, R's and
+    spreadsheets' "empty" as empty); a short row's missing cells and an absent column's read as empty."""
+
+    def __init__(self, table: CsvRows, valid: list[int]):
+        self.n = len(valid)
+        self.raw: dict[str, np.ndarray] = {}
+        self._clean: dict[str, np.ndarray] = {}
+        index = header_index(table.header)
+        width = len(table.header)
+        records = [table.rows[i][1].values for i in valid]
+        records = [v if len(v) == width else v + [""] * (width - len(v)) for v in records]  # short rows padded
+        for name in USED:  # the columns read, not all of them
+            pos = index.get(name)
+            self.raw[name] = np.full(self.n, "", dtype=object) if pos is None else _array(map(itemgetter(pos), records))
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        found = self._clean.get(name)
+        if found is None:
+            found = self._clean[name] = per_value(self.raw[name], _cleaned)
+        return found
+
+
+def _published_days(stamps: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_published`` for whole columns: Unix times as UTC days by numpy, one string object per distinct day."""
+    stamps = per_value(stamps, whole)
+    plain = np.fromiter(map(bool, map(_SECONDS.fullmatch, stamps.tolist())), dtype=bool, count=len(stamps))
+    published = np.empty(len(stamps), dtype=object)
+    notes = np.full(len(stamps), CHANGED_NOTE, dtype=object)
+    if plain.any():
+        seconds = np.asarray(stamps[plain].tolist(), dtype=np.int64)
+        published[plain] = per_value(seconds // 86_400, lambda d: (EPOCH + timedelta(days=int(d))).isoformat())
+    for i in np.flatnonzero(~plain):  # no timestamp, or one numpy is not given: one row at a time
+        published[i], notes[i] = _published(stamps[i], days[i])
+    return published, notes
+
+
+def _event_type(pair: tuple[str, str]) -> str | None:
+    sub, kind = pair
+    return SUB_EVENT_TYPES.get(sub.lower()) or EVENT_TYPES.get(kind.lower())
+
+
+def _pairs(a: np.ndarray, b: np.ndarray, func) -> np.ndarray:
+    """``func((a, b))`` per row, computed once per distinct pair."""
+    cache: dict = {}
+    return _array(cache[k] if (k := (x, y)) in cache else cache.setdefault(k, func(k))
+                  for x, y in zip(a, b, strict=True))
 
 
 def _unique(values) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
-def _actors(header, table: CsvRows, group, r: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The event's actors and associated actors: its own row's, or every row's of a monadic event."""
-    if group:
-        members = [_cleaned(header, table.rows[j][1]) for j in group]
-        actors = _unique(m.get(f, "") for m in members for f in ("actor1", "actor2"))
-        assoc = _unique(a.strip() for m in members for f in ("assoc_actor_1", "assoc_actor_2") if m.get(f)
-                        for a in m[f].split(";"))
-        return actors, assoc
-    actors = _unique((r.get("actor1", ""), r.get("actor2", "")))  # one row, the usual case: no merging to do
-    if not (r.get("assoc_actor_1") or r.get("assoc_actor_2")):
-        return actors, ()
-    return actors, _unique(a.strip() for f in ("assoc_actor_1", "assoc_actor_2") for a in r.get(f, "").split(";"))
+def _assoc(pair: tuple[str, str]) -> str:
+    if not (pair[0] or pair[1]):
+        return ""
+    return "; ".join(_unique(a.strip() for f in pair for a in f.split(";")))
 
 
-def convert(table: CsvRows) -> tuple[CsvRows, dict[str, dict], list[tuple[int, str, str]]]:
-    """ACLED rows as atlas-schema rows (same physical lines), one generated source per event, and problems.
+def _tags(tags: str) -> str:
+    return ";".join(t.strip() for t in tags.split(";") if t.strip()) if tags else ""
+
+
+def _outlet(source: str) -> str:
+    return f"ACLED (citing: {' '.join(source.split()) or 'no source named'})"
+
+
+def _groups(ids: np.ndarray) -> np.ndarray:
+    """Whether each row's event id repeats (a monadic export: one row per actor)."""
+    return repeated(ids) & (ids != "")
+
+
+def _merge_monadic(cols: _Columns, lines: list[int], monadic: np.ndarray, out: dict,
+                   problems: dict[int, list]) -> int:
+    """Later rows of a monadic event checked against its first row and folded into it, their actors kept;
+    returns how many were merged. ``out["invalid"]`` marks the folded rows."""
+    ids = cols["event_id_cnty"]
+    members: dict[str, list[int]] = {}
+    for k in np.flatnonzero(monadic):
+        members.setdefault(ids[k], []).append(int(k))
+    merged = 0
+    for group in members.values():
+        first = group[0]
+        for k in group[1:]:
+            differ = [f for f in SAME_EVENT if cols[f][k] != cols[f][first]]
+            if differ:
+                problems[k] = [(lines[k], differ[0], f"event {ids[k]} repeats line {lines[first]} with another "
+                                                     f"{differ[0]} ({cols[differ[0]][k]!r})")]
+            merged += not differ
+            out["invalid"][k] = "acled" if differ else "merged"
+        actors = _unique(cols[f][j] for j in group for f in ("actor1", "actor2"))
+        out["actor1"][first] = actors[0] if actors else ""
+        out["actor2"][first] = "; ".join(actors[1:])
+        out["assoc_actors"][first] = "; ".join(_unique(a.strip() for j in group for f in ASSOC
+                                                       for a in cols[f][j].split(";")))
+    return merged
+
+
+def _row_problems(cols: _Columns, lines: list[int], out: dict, problems: dict[int, list]) -> None:
+    """The reasons rows cannot be converted (date, type, precisions; in that order within a row)."""
+    checks = [("event_date", out["date"] == None,  # noqa: E711 - element-wise on an object array
+               lambda k: f"{cols['event_date'][k]!r} is not a date ACLED exports use (YYYY-MM-DD or "
+                         "'16 February 2023')"),
+              ("sub_event_type", out["event_type"] == None,  # noqa: E711
+               lambda k: f"unknown ACLED type {cols['sub_event_type'][k]!r} / {cols['event_type'][k]!r}")]
+    for name in ("time_precision", "geo_precision"):
+        value = out[name]
+        checks.append((name, value == "", lambda k: "missing value (1, 2 or 3): the atlas does not guess a precision"))
+        checks.append((name, (value != "") & ~np.isin(value, list(TIME_PRECISION)),
+                       lambda k, v=value: f"{v[k]!r} is not 1, 2 or 3"))
+    todo = out["invalid"] == None  # noqa: E711 - rows not folded into another
+    for k in np.flatnonzero(np.logical_or.reduce([bad for _, bad, _ in checks]) & todo):
+        problems[int(k)] = [(lines[k], name, message(k)) for name, bad, message in checks if bad[k]]
+        out["invalid"][k] = "acled"
+
+
+def _converted(cols: _Columns, order) -> dict[str, np.ndarray]:
+    """The atlas columns of every row, computed column by column (each distinct value once)."""
+    ids = cols["event_id_cnty"]
+    safe = [ID_SAFE.sub("-", v) for v in ids]
+    a1, a2 = cols["actor1"], cols["actor2"]
+    sub, kind, notes = cols["sub_event_type"], cols["event_type"], cols["notes"]
+    day = per_value(cols["event_date"], order.parse)
+    fatalities = per_value(cols["fatalities"], whole)
+    estimate = np.full(cols.n, "", dtype=object)
+    estimate[fatalities != ""] = "ACLED estimate"
+    out = {
+        "invalid": np.full(cols.n, None, dtype=object), "acled_id": ids, "date": day,
+        "event_id": _array(f"acled-{s}" if s else "" for s in safe),
+        "source_ids": _array("acled-" + s.lower().replace(".", "-").replace(":", "-").replace("_", "-")
+                             for s in safe),
+        "time_precision": per_value(cols["time_precision"], whole),
+        "geo_precision": per_value(cols["geo_precision"], whole),
+        "event_type": _pairs(sub, kind, _event_type), "location": cols["location"],
+        "lat": cols.raw["latitude"], "lon": cols.raw["longitude"], "claim_status": np.full(cols.n, "claimed", object),
+        "actor1": np.where(a1 != "", a1, a2), "actor2": np.where((a1 != "") & (a2 != "") & (a2 != a1), a2, ""),
+        "summary": np.where(notes != "", notes, _pairs(kind, sub, lambda p: f"{p[0]}: {p[1]}")),
+        "fatalities": fatalities, "fatalities_note": estimate, "tags": per_value(cols["tags"], _tags),
+        "sub_event_type": sub, "source_event_type": kind,
+        "assoc_actors": _pairs(cols["assoc_actor_1"], cols["assoc_actor_2"], _assoc),
+        "outlet": per_value(cols["source"], _outlet),
+    }
+    out["published"], out["note"] = _published_days(cols["timestamp"], day)
+    for name in ("country", "admin1", "admin2", "admin3", "civilian_targeting", "source_scale"):
+        out[name] = cols[name]
+    return out
+
+
+def _array(values) -> np.ndarray:
+    """A 1-d object array of strings (``np.array`` of a list of strings would make fixed-width ones)."""
+    values = list(values)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _sources(out: dict, accepted: np.ndarray) -> dict[str, dict]:
+    """One generated source per converted event: ACLED, citing the outlets the row names."""
+    columns = [out[c][accepted].tolist() for c in ("source_ids", "outlet", "acled_id", "published", "note")]
+    return {source_id: {"source_id": source_id, "outlet": outlet, "title": f"ACLED event {acled_id}",
+                        "published": published, "url": ACLED_DATA_PAGE, "note": note, "source_kind": "dataset"}
+            for source_id, outlet, acled_id, published, note in zip(*columns, strict=True)}
+
+
+def _event_columns(out: dict, valid: list[int], total: int) -> dict[str, np.ndarray]:
+    """The atlas columns over every row of the file (precision codes as words; rows not converted, None)."""
+    out["date_precision"] = per_value(out["time_precision"], TIME_PRECISION.get)
+    out["geo_precision"] = per_value(out["geo_precision"], GEO_PRECISION.get)
+    if len(valid) == total:  # no row rejected by the reader: the columns as they are
+        return {name: out[name] for name in ATLAS_HEADER if name in out}
+    columns = {}
+    for name in ATLAS_HEADER:
+        if name in out:
+            column = columns[name] = np.full(total, None, dtype=object)
+            column[valid] = out[name]
+    return columns
+
+
+def _date_order(cols: _Columns, lines: list[int]) -> DateOrder:
+    """``date_order`` of the file's event dates, each distinct value once, with the line it first appears on."""
+    values = cols.raw["event_date"]
+    return date_order(((lines[i], values[i]) for i in factorize(values)[1]), "event_date")
+
+
+def convert(table: CsvRows) -> tuple[EventColumns | CsvRows, dict[str, dict], list[tuple[int, str, str]]]:
+    """ACLED rows as atlas-schema rows (same physical lines; by column, ``EventColumns``), one generated source
+    per event, and problems.
 
     Rows that cannot be converted keep their line with the reason; the atlas validation then checks the rest.
-    A file-wide reason (dates that cannot be read one way) is one problem, on the header line.
+    A file-wide reason (dates that cannot be read one way) is one problem, on the header line. The work is
+    done column by column (``_Columns``), each distinct value of a column once; the caller's table is
+    consumed.
     """
-    problems: list[tuple[int, str, str]] = []
     missing = [c for c in ACLED_REQUIRED if c not in table.header]
     if missing:
         return CsvRows([], [], table.problems), {}, [(1, c, "required ACLED column is missing") for c in missing]
-    order = date_order(((line, raw.get("event_date") or "") for line, raw in table.rows if not raw.invalid),
-                       "event_date")
+    valid = [i for i, (_, raw) in enumerate(table.rows) if not raw.invalid]
+    lines = [table.rows[i][0] for i in valid]
+    cols = _Columns(table, valid)
+    order = _date_order(cols, lines)
     notes = list(table.notes) + ([order.note] if order.note else [])
     if order.refusal:
         rows = [(line, Row(ATLAS_INDEX, [], "acled")) for line, _ in table.rows]
         return CsvRows([], rows, table.problems, notes), {}, [(1, "event_date", order.refusal)]
-    repeats = _groups(table)
-    header = table.header
-    shared: dict[str, str] = {}  # outlets and days repeat: one string each, not one per event
-    merged = 0
-    rows, sources = [], {}
-    for i, (line, raw) in enumerate(table.rows):
-        if raw.invalid:
-            rows.append((line, raw))
-            continue
-        r = _cleaned(header, raw)
-        acled_id = r.get("event_id_cnty", "")
-        group = repeats.get(acled_id)
-        if group is None:
-            table.rows[i] = None  # read once: released (the caller's table is consumed)
-        elif group[0] != i:  # a later row of a monadic event: merged into the first
-            first_line, base = table.rows[group[0]]
-            base = _cleaned(header, base)
-            differ = [f for f in SAME_EVENT if r.get(f, "") != base.get(f, "")]
-            if differ:
-                problems.append((line, differ[0], f"event {acled_id} repeats line {first_line} with "
-                                                  f"another {differ[0]} ({r[differ[0]]!r})"))
-            else:
-                merged += 1
-            rows.append((line, Row(ATLAS_INDEX, [], "merged" if not differ else "acled")))
-            continue
-        before = len(problems)
-        day = order.parse(r.get("event_date", ""))
-        if not day:
-            problems.append((line, "event_date", f"{r.get('event_date', '')!r} is not a date ACLED exports use "
-                                                 "(YYYY-MM-DD or '16 February 2023')"))
-        sub, kind = r.get("sub_event_type", ""), r.get("event_type", "")
-        event_type = SUB_EVENT_TYPES.get(sub.lower()) or EVENT_TYPES.get(kind.lower())
-        if event_type is None:
-            problems.append((line, "sub_event_type", f"unknown ACLED type {sub!r} / {kind!r}"))
-        time_precision, geo_precision = whole(r.get("time_precision", "")), whole(r.get("geo_precision", ""))
-        for name, value in (("time_precision", time_precision), ("geo_precision", geo_precision)):
-            if not value:
-                problems.append((line, name, "missing value (1, 2 or 3): the atlas does not guess a precision"))
-            elif value not in TIME_PRECISION:
-                problems.append((line, name, f"{value!r} is not 1, 2 or 3"))
-        if len(problems) > before:  # this row had a problem (counting, not searching: linear in the file)
-            rows.append((line, Row(ATLAS_INDEX, [], "acled")))
-            continue
-        actors, assoc = _actors(header, table, group, r)
-        safe_id = ID_SAFE.sub("-", acled_id)
-        source_id = "acled-" + safe_id.lower().replace(".", "-").replace(":", "-").replace("_", "-")
-        cited = " ".join(r.get("source", "").split()) or "no source named"
-        published, note = _published(r.get("timestamp", ""), day)
-        outlet = f"ACLED (citing: {cited})"
-        sources[source_id] = {"source_id": source_id, "outlet": shared.setdefault(outlet, outlet),
-                              "title": f"ACLED event {acled_id}", "published": shared.setdefault(published, published),
-                              "url": ACLED_DATA_PAGE, "note": note, "source_kind": "dataset"}
-        fatalities = whole(r.get("fatalities", ""))
-        tags = r.get("tags", "")
-        rows.append((line, atlas_row({
-            "event_id": f"acled-{safe_id}" if safe_id else "", "date": day,
-            "date_precision": TIME_PRECISION[time_precision], "event_type": event_type,
-            "location": r.get("location"), "lat": raw.get("latitude") or "", "lon": raw.get("longitude") or "",
-            "geo_precision": GEO_PRECISION[geo_precision], "claim_status": "claimed",
-            "actor1": actors[0] if actors else "", "actor2": "; ".join(actors[1:]),
-            "summary": r.get("notes") or f"{kind}: {sub}",
-            "fatalities": fatalities, "fatalities_note": "ACLED estimate" if fatalities else "",
-            "tags": ";".join(t.strip() for t in tags.split(";") if t.strip()) if tags else "",
-            "source_ids": source_id, "sub_event_type": sub, "source_event_type": kind,
-            "assoc_actors": "; ".join(assoc), "country": r.get("country"), "admin1": r.get("admin1"),
-            "admin2": r.get("admin2"), "admin3": r.get("admin3"), "civilian_targeting": r.get("civilian_targeting"),
-            "source_scale": r.get("source_scale"),
-        })))
+    verdicts = np.asarray([raw.invalid for _, raw in table.rows], dtype=object)  # the reader's, so far
+    all_lines = [line for line, _ in table.rows]
+    table.rows.clear()  # the cells are in ``cols``: the rows are released
+    out = _converted(cols, order)
+    found: dict[int, list] = {}
+    monadic = _groups(out["acled_id"])
+    merged = _merge_monadic(cols, lines, monadic, out, found) if monadic.any() else 0
+    _row_problems(cols, lines, out, found)
+    del cols  # the cells as read are no longer needed: released before the sources are made
+    accepted = np.flatnonzero(out["invalid"] == None)  # noqa: E711 - element-wise on an object array
+    sources = _sources(out, accepted)
+    verdicts[valid] = out["invalid"]
+    columns = _event_columns(out, valid, len(all_lines))
     if merged:
         notes.append(f"{plural(merged, 'row')} repeating an event of another actor (a monadic export): merged into "
                      "their events, actors kept")
-    return CsvRows(list(ATLAS_INDEX), rows, table.problems, notes), sources, problems
+    problems = [p for k in sorted(found) for p in found[k]]
+    return EventColumns(all_lines, columns, verdicts, table.problems, notes), sources, problems

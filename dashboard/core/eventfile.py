@@ -14,8 +14,9 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from . import acled, ucdp
+from . import acled, collector, ucdp
 from .csvfile import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, CsvRows, Row, TooLarge, header_index, read_csv
+from .eventcolumns import EventColumns
 from .problems import Problem
 
 KINDS = {"atlas": "atlas-schema CSV", "acled": "ACLED export", "ucdp": "UCDP GED file"}
@@ -28,7 +29,7 @@ class EventFile:
 
     name: str
     kind: str  # "atlas", "acled" or "ucdp"
-    table: CsvRows
+    table: CsvRows | EventColumns | None  # None once consumed (validated)
     sources: dict[str, dict]
     problems: list[Problem]
     notes: list[str] = field(default_factory=list)
@@ -121,12 +122,13 @@ def read_event_file(data: bytes, name: str, *, max_bytes: int = MAX_BYTES) -> Ev
                                                 f"the limit is {max_bytes // 2**20} MB"))
     digest = hashlib.sha256(data).hexdigest()
     is_xlsx = data.startswith(XLSX_MAGIC) or name.lower().endswith((".xlsx", ".xlsm"))
-    table = _normalised(read_xlsx(data, name) if is_xlsx else read_csv(data, name))
-    kind = "acled" if acled.is_acled(table.header) else "ucdp" if ucdp.is_ucdp(table.header) else "atlas"
-    sources: dict[str, dict] = {}
-    problems = list(table.problems)
-    if kind != "atlas":
-        table, sources, found = (acled if kind == "acled" else ucdp).convert(table)
-        problems += [Problem(name, line, fld, message) for line, fld, message in found]
+    with collector.paused():
+        table = _normalised(read_xlsx(data, name) if is_xlsx else read_csv(data, name))
+        kind = "acled" if acled.is_acled(table.header) else "ucdp" if ucdp.is_ucdp(table.header) else "atlas"
+        sources: dict[str, dict] = {}
+        problems = list(table.problems)
+        if kind != "atlas":
+            table, sources, found = (acled if kind == "acled" else ucdp).convert(table)
+            problems += [Problem(name, line, fld, message) for line, fld, message in found]
     table.problems = []  # all of them are in ``problems``, reported once by whoever validates the rows
     return EventFile(name, kind, table, sources, problems, list(table.notes), digest)

@@ -258,6 +258,8 @@ def validate_rows(spec: TableSpec, table, label: str, report: Report, known_sour
     its records are not both held in full. ``sparse``: see ``parse_row``. With ``keep_rows``, the valid rows
     themselves are returned (as read), not their parsed records: for writing them out again unchanged.
     """
+    if hasattr(table, "validate_rows"):  # events by column (``eventcolumns.EventColumns``), checked by column
+        return table.validate_rows(spec, label, report, known_sources, progress, sparse, keep_rows)
     counter = report.file(spec.key, label)
     for p in table.problems:
         report.add(p)
