@@ -48,7 +48,7 @@ def _outside(points: list[tuple], columns: list[str]) -> list[str]:
 
     ``points``: each written row's lat, lon, date and date_end, in the order of ``PLACE_COLUMNS``.
     """
-    from .core.atlas import default_data_dir
+    from .core.datadir import default_data_dir
     from .core.reach import outside_warnings, reach_of
 
     return outside_warnings(reach_of(default_data_dir()), (

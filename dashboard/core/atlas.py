@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import registry, tables
+from .datadir import PACKAGED_DATA, REPO_ROOT, default_data_dir  # noqa: F401  (re-exported)
 from .eventfile import sidecar_sources  # noqa: F401  (re-exported: cli, tests)
 from .geojson import Unreadable, load_feature_collection
 from .inputfile import Refused, read_bytes
@@ -17,8 +18,6 @@ from .layers import CRS, check_zone_overlaps, read_layer, whole_numbers, with_no
 from .problems import Problem, Report
 from .timemodel import EventIndex
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-PACKAGED_DATA = Path(__file__).resolve().parents[1] / "data"
 """Where an installed wheel keeps the atlas's data (setup.py copies events.csv and geodata/ there)."""
 SOURCE_FIELDS = ("source_id", "outlet", "title", "published", "url", "accessed", "source_kind")
 """What a resolved source carries, everywhere (popups, panels, exports)."""
@@ -29,13 +28,6 @@ def resolve_sources(sources: dict[str, dict], ids) -> list[dict]:
     return [{k: sources[s].get(k) for k in SOURCE_FIELDS} for s in dict.fromkeys(ids or ()) if s in sources]
 BACKGROUND_LAYERS = ("countries", "mapped_area")
 INTEGER_COLUMNS = ("fatalities",)
-
-
-def default_data_dir() -> Path:
-    """The bundled data: the package's copy when installed from a wheel, else the checkout's own."""
-    if (PACKAGED_DATA / "events.csv").exists():
-        return PACKAGED_DATA
-    return REPO_ROOT
 
 
 @dataclass(eq=False)  # identity: modules memoise what they derive from an atlas (core.memo)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import shapely
 
 from .geojson import read_feature_collection
@@ -76,16 +77,20 @@ def outside_warnings(reach: Reach | None, rows: Iterable[tuple]) -> list[str]:
     """One sentence per way events fall outside ``reach``; ``rows`` are (line, lat, lon, date, date_end)."""
     if reach is None:
         return []
-    off_map, swapped, before, after = [], [], [], []
-    for line, lat, lon, day, day_end in rows:
-        if reach.area is not None and not shapely.contains_xy(reach.area, lon, lat):
-            off_map.append(line)
-            if shapely.contains_xy(reach.area, lat, lon):
-                swapped.append(line)
-        if (day_end or day) < reach.first:
-            before.append(line)
-        elif day > reach.last:
-            after.append(line)
+    rows = list(rows)
+    if not rows:
+        return []
+    lines, lat, lon, days, ends = (list(c) for c in zip(*rows, strict=True))
+    off_map, swapped = [], []
+    if reach.area is not None:  # one vectorised test per file (a call per row took ~0.5 s for 100,000 rows)
+        lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+        outside = ~shapely.contains_xy(reach.area, lon, lat)
+        inside_swapped = outside & shapely.contains_xy(reach.area, lat, lon)
+        off_map = [lines[i] for i in np.flatnonzero(outside)]
+        swapped = [lines[i] for i in np.flatnonzero(inside_swapped)]
+    before = [line for line, day, end in zip(lines, days, ends, strict=True) if (end or day) < reach.first]
+    after = [line for line, day, end in zip(lines, days, ends, strict=True)
+             if not (end or day) < reach.first and day > reach.last]
     out = []
     if off_map:
         hint = f"; lat/lon swapped? With them swapped, {_rows(swapped)} would lie inside it" if swapped else ""
