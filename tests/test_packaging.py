@@ -8,7 +8,7 @@ import importlib.util
 from pathlib import Path
 
 from dashboard.core import atlas as atlas_module
-from dashboard.core import citation
+from dashboard.core import citation, datadir
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -47,7 +47,8 @@ def test_the_build_step_copies_the_data_into_the_package(tmp_path):
 
 
 def test_installed_data_wins_over_the_checkout(tmp_path, monkeypatch):
-    assert atlas_module.default_data_dir() == REPO  # the checkout (an editable install copies nothing)
+    assert datadir.default_data_dir() == REPO  # the checkout (an editable install copies nothing)
     (tmp_path / "events.csv").write_text("event_id\n", encoding="utf-8")
-    monkeypatch.setattr(atlas_module, "PACKAGED_DATA", tmp_path)
-    assert atlas_module.default_data_dir() == tmp_path
+    monkeypatch.setattr(datadir, "PACKAGED_DATA", tmp_path)
+    assert datadir.default_data_dir() == tmp_path
+    assert atlas_module.default_data_dir is datadir.default_data_dir  # one rule, re-exported
