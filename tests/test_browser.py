@@ -168,3 +168,14 @@ def test_a_layer_toggle_brings_a_new_history_and_the_map_keeps_its_date_and_zoom
     ids = frame.evaluate(FEATURE_IDS)
     assert not [i for i in ids if i.startswith("events:")] and "control_zones:z-west-az" in ids
     assert errors == []
+
+
+def test_a_reloaded_map_frame_asks_for_the_map_again_and_shows_the_apps_date(open_app):
+    """A frame that lost what it held (reloaded, remounted) says so, and Python sends the base map and history."""
+    page, frame, _, errors = open_app("?date=2021-05-12")
+    frame.evaluate("() => { window.__before = true; setTimeout(() => location.reload(), 0); }")
+    frame.wait_for_function("() => !window.__before && window.atlasEngine && atlasEngine.date() === '2021-05-12'"
+                            " && document.querySelector('.datetag')")
+    assert "control_zones:z-west-az" in frame.evaluate(FEATURE_IDS)
+    assert frame.get_attribute(".tc-slider", "aria-valuetext") == "12 May 2021"
+    assert errors == []

@@ -327,7 +327,7 @@
               geometry: {type: "Point", coordinates: [Math.round(cell.lon / cell.n * 1e4) / 1e4,
                                                       Math.round(cell.lat / cell.n * 1e4) / 1e4]},
               properties: {_s: style, _p: {
-                t: cell.n.toLocaleString("en-US") + " events around here (aggregated)",
+                t: cell.n.toLocaleString("en-US") + (cell.n === 1 ? " event" : " events") + " around here (aggregated)",
                 f: [["Kinds", kinds], ["Claim status", claims],
                     ["Dates", isoDay(cell.min) + " to " + isoDay(cell.max)],
                     ["Sources", "each event's own: narrow the window or the filters to see them, or export CSV/GeoJSON"]],
