@@ -90,3 +90,18 @@ def test_the_history_carries_only_the_events_the_source_data_filters_keep(atlas)
     assert ids(MapOptions(admin_areas=("Goris",))) == {"events": [], "user_events": ["acled-AZE1006"]}
     assert ids(MapOptions(countries=("Azerbaijan",), sub_event_types=("Agreement",))) == {
         "events": [], "user_events": ["acled-AZE1002"]}
+
+
+def test_the_one_page_atlas_lists_every_source_in_its_popups():
+    """A page with no side panel must not say '+ N more in the side panel' (issue 17, item 7)."""
+    from dashboard.core.atlas import default_data_dir, load_atlas
+
+    atlas = load_atlas(default_data_dir())
+
+    def more(all_sources: bool) -> list[int]:
+        history = json.loads(history_json(atlas, MapOptions(), all_sources=all_sources))
+        return [f["properties"]["_p"]["m"] for layer in history["layers"] for f in layer["features"]
+                if "_p" in f["properties"]]
+
+    assert max(more(False)) > 0  # the app's popups leave the rest to its side panel
+    assert set(more(True)) == {0}

@@ -75,15 +75,16 @@ def _spans(frame: pd.DataFrame) -> tuple[list[int], list[int | None]]:
     return ([day_number(d) for d in frame["valid_from"]], [day_number(d) for d in frame["valid_to"]])
 
 
-def _layer(atlas: Atlas, key: str, frame, names: str, ids: list[list[str]] | None = None) -> HistoryLayer:
+def _layer(atlas: Atlas, key: str, frame, names: str, ids: list[list[str]] | None = None,
+           all_sources: bool = False) -> HistoryLayer:
     spec = registry.get(key)
-    feats = features(atlas, key, frame, names)
+    feats = features(atlas, key, frame, names, all_sources)
     a, b = _spans(frame)
     ids = ids if ids is not None else [[str(i)] for i in frame[spec.id_column]]
     return HistoryLayer(key, spec.marker, features_json(atlas, feats), a, b, ids, windowed=spec.windowed)
 
 
-def _posts(atlas: Atlas, names: str) -> HistoryLayer:
+def _posts(atlas: Atlas, names: str, all_sources: bool = False) -> HistoryLayer:
     """Posts stacked as on every date: a stack's members share place, kind, zone and period (``stack_posts``)."""
     posts = atlas.layers["peacekeeper_posts"]
     stacked = stack_posts(posts)
@@ -93,23 +94,23 @@ def _posts(atlas: Atlas, names: str) -> HistoryLayer:
                posts["valid_from"], posts["valid_to"].astype(str)]
         for _, group in posts.groupby(key, sort=False, dropna=False):
             members[str(group["id"].iloc[0])] = [str(i) for i in group["id"]]
-    return _layer(atlas, "peacekeeper_posts", stacked, names, [members[str(i)] for i in stacked["id"]])
+    return _layer(atlas, "peacekeeper_posts", stacked, names, [members[str(i)] for i in stacked["id"]], all_sources)
 
 
-def _corridor(atlas: Atlas, names: str) -> HistoryLayer:
+def _corridor(atlas: Atlas, names: str, all_sources: bool = False) -> HistoryLayer:
     frame = atlas.layers["lachin_corridor"]
     if not frame.empty:  # zones under routes, as on every date: the road stays clickable
         frame = frame.iloc[np.argsort((frame["kind"] == "route").to_numpy(), kind="stable")]
-    return _layer(atlas, "lachin_corridor", frame, names)
+    return _layer(atlas, "lachin_corridor", frame, names, all_sources=all_sources)
 
 
-def peacekeeping_history(atlas: Atlas) -> HistoryLayer:
+def peacekeeping_history(atlas: Atlas, all_sources: bool = False) -> HistoryLayer:
     """The peacekeeping outline of each period between the zones' change days (one feature per outline)."""
     zones = atlas.layers["control_zones"]
     bounds = change_days([zones])
     feats, a, b, ids = [], [], [], []
     for start, end in zip(bounds, bounds[1:] + [None], strict=True):
-        outline = peacekeeping_outline(atlas, zones[visible_mask(zones, start)])
+        outline = peacekeeping_outline(atlas, zones[visible_mask(zones, start)], all_sources)
         if outline is None:
             continue
         if feats and feats[-1]["id"] == outline["id"] and b[-1] == day_number(start):
@@ -211,12 +212,13 @@ def area_history(atlas: Atlas, owner, events: pd.DataFrame, feats: list[dict], p
     return _group_layer("areas", "div", features_json(owner, out), members, a, b, ids)
 
 
-def event_history(owner, source, layer: str, events: pd.DataFrame, names: str) -> list[HistoryLayer]:
+def event_history(owner, source, layer: str, events: pd.DataFrame, names: str,
+                  all_sources: bool = False) -> list[HistoryLayer]:
     """Events (``layer``: ``events`` or ``user_events``); for the atlas's own, their uncertainty rings and the
     markers of district- and region-level events (drawn as areas, not as markers on a town)."""
     if len(events) > COMPACT_EVENTS:
         return [compact_events(layer, events)]
-    feats = features(source, layer, events, names)
+    feats = features(source, layer, events, names, all_sources)
     a, b = _event_days(events)
     ids = [[str(i)] for i in events["event_id"]]
     if layer != "events":
@@ -229,29 +231,35 @@ def event_history(owner, source, layer: str, events: pd.DataFrame, names: str) -
     return [layer for layer in (halos, drawn, areas) if layer is not None]
 
 
-def history_layers(atlas: Atlas, options: MapOptions, user=None) -> list[HistoryLayer]:
-    """The drawn layers, bottom first, in the order ``layers.date_view`` draws a date."""
+def history_layers(atlas: Atlas, options: MapOptions, user=None, all_sources: bool = False) -> list[HistoryLayer]:
+    """The drawn layers, bottom first, in the order ``layers.date_view`` draws a date (``all_sources``: popups
+    list every source, for a page with no side panel)."""
     names, on = options.names, set(options.layers)
     out: list[HistoryLayer] = []
     for spec in registry.geojson_layers():
         if spec.view_key in on:
             if spec.key == "peacekeeper_posts":
-                out.append(_posts(atlas, names))
+                out.append(_posts(atlas, names, all_sources))
             elif spec.key == "lachin_corridor":
-                out.append(_corridor(atlas, names))
+                out.append(_corridor(atlas, names, all_sources))
             else:
-                out.append(_layer(atlas, spec.key, atlas.layers[spec.key], names))
+                out.append(_layer(atlas, spec.key, atlas.layers[spec.key], names, all_sources=all_sources))
         if spec.key == "control_zones" and "peacekeeping" in on:
-            out.append(peacekeeping_history(atlas))
+            out.append(peacekeeping_history(atlas, all_sources))
     if "events" in on:
-        out += event_history(atlas, atlas, "events", filter_events(atlas.joined_events, options), names)
+        out += event_history(atlas, atlas, "events", filter_events(atlas.joined_events, options), names,
+                             all_sources)
         if user is not None:
-            out += event_history(user, user, "user_events", filter_events(user.joined_events, options), names)
+            out += event_history(user, user, "user_events", filter_events(user.joined_events, options), names,
+                                 all_sources)
     return out
 
 
-def history_json(atlas: Atlas, options: MapOptions, user=None) -> str:
-    """The history as JSON text (with its ``key``: a hash of the content), built once per atlas and options."""
+def history_json(atlas: Atlas, options: MapOptions, user=None, all_sources: bool = False) -> str:
+    """The history as JSON text (with its ``key``: a hash of the content), built once per atlas and options.
+
+    ``all_sources``: every popup lists every source (the one-page atlas has no side panel to list the rest).
+    """
     def build() -> str:
         first, last = changes.day_range(atlas)
         head = {"first": first, "last": last, "changes": changes.change_days(atlas),
@@ -260,12 +268,12 @@ def history_json(atlas: Atlas, options: MapOptions, user=None) -> str:
                 "maxMarkers": MAX_EVENT_MARKERS, "cell": CELL_DEGREES,
                 "families": [[label, colour, list(types)] for label, colour, types in EVENT_FAMILIES.values()]}
         body = js_json(head)[:-1] + ',"layers":[' + ",".join(
-            layer.to_json() for layer in history_layers(atlas, options, user)) + "]}"
+            layer.to_json() for layer in history_layers(atlas, options, user, all_sources)) + "]}"
         key = hashlib.blake2b(body.encode("utf-8"), digest_size=12).hexdigest()
         return '{"key":"' + key + '",' + body[1:]
 
     owner = user if user is not None else atlas
-    return _memo.get(owner, ("history", id(atlas), options), build)
+    return _memo.get(owner, ("history", id(atlas), options, all_sources), build)
 
 
 def history_key(history: str) -> str:

@@ -69,7 +69,7 @@ def _layer(owner, atlas_or_upload, key: str, frame, names: str, all_sources: boo
     return LayerData(key, features_json(owner, feats), kind=spec.marker, **kwargs)
 
 
-def peacekeeping_outline(atlas: Atlas, zones) -> dict | None:
+def peacekeeping_outline(atlas: Atlas, zones, all_sources: bool = False) -> dict | None:
     """One outline feature of the union of the peacekeeping zones in ``zones`` (None if there are none)."""
     pk = peacekeeping_zones(zones)
     if pk.empty:
@@ -80,10 +80,11 @@ def peacekeeping_outline(atlas: Atlas, zones) -> dict | None:
         union = shapely.union_all(pk.geometry.values)
         desc = registry.describe(atlas, "peacekeeping", registry.find_feature(atlas, "peacekeeping", "+".join(ids)))
         return {"type": "Feature", "id": desc.ref,
-                "properties": {"_s": peacekeeping_style(winding_down(pk)), "_p": registry.popup_data(desc)},
+                "properties": {"_s": peacekeeping_style(winding_down(pk)),
+                               "_p": registry.popup_data(desc, None if all_sources else registry.MAX_POPUP_SOURCES)},
                 "geometry": geometry(union.boundary, SIMPLIFY_DEGREES)}
 
-    return _memo.get(atlas, ("peacekeeping_outline", ids), build)
+    return _memo.get(atlas, ("peacekeeping_outline", ids, all_sources), build)
 
 
 DEFAULT_OPTIONS = MapOptions()
@@ -100,7 +101,7 @@ def date_view(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS,
     for spec in registry.geojson_layers():
         if spec.view_key not in on:
             if spec.key == "control_zones" and "peacekeeping" in on:
-                _add_peacekeeping(atlas, view, state)
+                _add_peacekeeping(atlas, view, state, all_sources)
             continue
         frame = state.layers[spec.key]
         if spec.key == "lachin_corridor" and not frame.empty:  # zones under routes: the road stays clickable
@@ -109,7 +110,7 @@ def date_view(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS,
             frame = _memo.get(atlas, ("stacked_posts", id(frame)), lambda f=frame: (f, stack_posts(f)))[1]
         view.layers.append(_layer(atlas, atlas, spec.key, frame, names, all_sources))
         if spec.key == "control_zones" and "peacekeeping" in on:
-            _add_peacekeeping(atlas, view, state)
+            _add_peacekeeping(atlas, view, state, all_sources)
     if "events" in on:
         view.layers += event_layers(atlas, atlas, "events", filter_events(state.events, options), names,
                                     all_sources)
@@ -120,8 +121,8 @@ def date_view(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS,
     return view
 
 
-def _add_peacekeeping(atlas: Atlas, view: DateView, state: State) -> None:
-    outline = peacekeeping_outline(atlas, state.layers["control_zones"])
+def _add_peacekeeping(atlas: Atlas, view: DateView, state: State, all_sources: bool = False) -> None:
+    outline = peacekeeping_outline(atlas, state.layers["control_zones"], all_sources)
     if outline:
         view.layers.append(LayerData("peacekeeping", features_json(atlas, [outline])))
 

@@ -56,7 +56,8 @@ def site_html(atlas: Atlas, day: str, options: MapOptions = DEFAULT_OPTIONS, win
     fmap = base_map(atlas, basemap="none")
     head = js_json({"day": day, "window": chosen, "windows": offered, "toggles": _toggles(options),
                     "names": [[k, v] for k, v in NAME_MODES.items()]})
-    AtlasScript("atlas.site", head[:-1] + ',"history":' + history_json(atlas, options, user) + "}").add_to(fmap)
+    history = history_json(atlas, options, user, all_sources=True)  # no side panel here: every source in popups
+    AtlasScript("atlas.site", head[:-1] + ',"history":' + history + "}").add_to(fmap)
     assets.configure(fmap)
     fmap.default_js = fmap.default_js + [("atlas_site", "atlas/site.js")]
     fmap.default_css = fmap.default_css + [("atlas_site_css", "atlas/site.css")]
