@@ -133,7 +133,7 @@
       var view = args.view ? JSON.stringify(args.view) : null;
       if (view && view !== lastView) {
         lastView = view;
-        map.setView([args.view.lat, args.view.lng], args.view.zoom);
+        map.setView([args.view.lat, args.view.lng], args.view.zoom, {animate: false});  // a link or a place: go there
       }
     }).catch(function (err) {
       document.body.textContent = "The map could not be drawn: " + err.message;
