@@ -198,7 +198,9 @@ def test_region_level_events_are_one_marker_that_lists_them(open_at):
     chooser = frame.locator(".atlas-chooser")
     chooser.wait_for()
     assert "3 events somewhere in the region around West / Arevmutk" in chooser.locator(".pp-title").inner_text()
-    assert chooser.locator(".pp-choice").count() == 3
+    assert chooser.locator(".pp-choice").count() == 4  # the area's three, and the event drawn at its point
+    assert chooser.locator(".pp-choice", has_text="Shelling: West").count() == 1
+    assert "Also at this point" in chooser.inner_text()
     chooser.locator(".pp-choice", has_text="Front sector 1").click()
     popup = frame.locator(".atlas-popup:not(.atlas-chooser)")
     popup.wait_for()

@@ -139,17 +139,7 @@
     return hits.reverse();
   };
 
-  /* A popup listing features to choose from (stacked markers, or the events of an area marker). */
-  atlas.chooser = function (map, latlng, head, features) {
-    var div = L.DomUtil.create("div", "atlas-popup atlas-chooser");
-    if (head) {
-      add("div", "pp-title", div, head.t);
-      var table = add("table", "pp-facts", div);
-      head.f.forEach(function (kv) { var tr = add("tr", "", table); add("th", "", tr, kv[0]); add("td", "", tr, kv[1]); });
-    } else {
-      add("div", "pp-title", div, features.length + " features here: choose one");
-    }
-    var ul = add("ul", "pp-choices", div);
+  function choices(map, latlng, ul, features) {
     features.forEach(function (f) {
       var p = f.properties._p, date = (p.f[0] && p.f[0][0] === "Date") ? p.f[0][1].replace(/ \(precision.*$/, "") : "";
       var button = add("button", "pp-choice", add("li", "", ul), p.t + (date ? " \u00b7 " + date : ""));
@@ -159,24 +149,49 @@
         atlas.openFeature(map, f, latlng);
       });
     });
+  }
+
+  /* A popup listing features to choose from (stacked markers, or the events of an area marker, then what
+   * else is drawn at that point: ``also``). */
+  atlas.chooser = function (map, latlng, head, features, also) {
+    var div = L.DomUtil.create("div", "atlas-popup atlas-chooser");
+    if (head) {
+      add("div", "pp-title", div, head.t);
+      var table = add("table", "pp-facts", div);
+      head.f.forEach(function (kv) { var tr = add("tr", "", table); add("th", "", tr, kv[0]); add("td", "", tr, kv[1]); });
+    } else {
+      add("div", "pp-title", div, features.length + " features here: choose one");
+    }
+    choices(map, latlng, add("ul", "pp-choices", div), features);
+    if (also && also.length) {
+      add("div", "pp-h", div, "Also at this point");
+      choices(map, latlng, add("ul", "pp-choices", div), also);
+    }
     L.popup(POPUP).setLatLng(latlng).setContent(div).openOn(map);
   };
 
   /* A click on a drawn feature: its popup, or a chooser when it is an area marker or other points share
-   * the spot (a capture under an incident, a post under a label): each stays reachable. */
+   * the spot (a capture under an incident, a post under a label, events under an area marker): each stays
+   * reachable. */
   atlas.click = function (map, e) {
     var feature = e.layer && e.layer.feature;
     if (!feature) return;
-    if (feature.properties._items) {
-      atlas.chooser(map, e.layer.getLatLng(), feature.properties._p, feature.properties._items);
-      return;
-    }
     var point = e.containerPoint || map.latLngToContainerPoint(e.latlng);
-    var hits = isPoint(e.layer) ? atlas.hitsAt(map, point) : [];
-    if (hits.length > 1) {
-      atlas.chooser(map, e.latlng, null, hits.map(function (h) { return h.feature; }));
-    } else {
-      atlas.openFeature(map, feature, isPoint(e.layer) ? e.layer.getLatLng() : e.latlng);
+    var latlng = isPoint(e.layer) ? e.layer.getLatLng() : e.latlng;
+    var hits = isPoint(e.layer) ? atlas.hitsAt(map, point).map(function (h) { return h.feature; }) : [];
+    if (hits.indexOf(feature) < 0) hits.unshift(feature);
+    var areas = hits.filter(function (f) { return f.properties._items; });
+    var others = hits.filter(function (f) { return !f.properties._items; });
+    if (hits.length === 1 && !areas.length) {
+      atlas.openFeature(map, feature, latlng);
+    } else if (areas.length === 1) {
+      atlas.chooser(map, latlng, areas[0].properties._p, areas[0].properties._items, others);
+    } else if (!areas.length) {
+      atlas.chooser(map, latlng, null, others);
+    } else {  // several area markers at one point: every event of each, then the rest
+      var items = [];
+      areas.forEach(function (a) { items.push.apply(items, a.properties._items); });
+      atlas.chooser(map, latlng, null, items.concat(others));
     }
   };
 
