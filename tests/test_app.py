@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from dashboard.core.permalink import MAX_FIELD_VALUES
 from dashboard.core.view import LAYER_KEYS
 from dashboard.ui import labels as L
 from dashboard.ui import mapcomponent
@@ -334,6 +335,8 @@ def test_an_acled_upload_brings_its_own_filters_and_they_narrow_the_counts_and_t
     assert not at.exception
     assert at.multiselect(key=sub.key).options == ["Agreement", "Armed clash", "Shelling/artillery/missile attack"]
     assert at.multiselect(key=admin.key).options == ["Baku", "Goris", "Khankendi", "Syunik"]
+    # no more choices than a link carries back (a cited view must reopen as it was)
+    assert at.multiselect(key=admin.key).proto.max_selections == MAX_FIELD_VALUES
     assert "3 of 6 loaded events have none (left out once you choose)" in captions(at)  # the atlas's own three
     assert "3 events and 3 of your events (up to 2023-09-30) match" in captions(at)
 

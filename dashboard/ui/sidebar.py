@@ -9,7 +9,7 @@ import streamlit as st
 from ..core import changes
 from ..core.atlas import Atlas
 from ..core.describe import place_name, places_by_id
-from ..core.permalink import MAX_WINDOW_DAYS
+from ..core.permalink import MAX_FIELD_VALUES, MAX_WINDOW_DAYS
 from ..core.view import BASEMAPS, LAYER_KEYS, NAME_MODES, SOURCINGS, field_values
 from ..core.vocab import CLAIM_STATUSES, EVENT_TYPES
 from . import exports, upload
@@ -48,7 +48,9 @@ def field_filters(slot, atlas: Atlas) -> None:
         absent = [v for v in picked if v not in found.values]
         if not found.values and not picked:
             continue  # a link's values stay visible (and removable) until their file is loaded
-        slot.multiselect(widget.label, [*found.values, *absent], key=widget.key, help=widget.help, placeholder="All")
+        # no more choices than a link can carry back (permalink.MAX_FIELD_VALUES): a cited view must reopen
+        slot.multiselect(widget.label, [*found.values, *absent], key=widget.key, help=widget.help, placeholder="All",
+                         max_selections=MAX_FIELD_VALUES)
         notes = [f"{found.missing:,} of {found.total:,} loaded events have none (left out once you choose)"
                  ] if found.missing else []
         if absent:
