@@ -9,7 +9,7 @@ from dashboard.core.geodesy import area_km2
 from .conftest import EAST, EVENTS, PLACES, WEST, make_atlas, zone
 
 SRC_B = {"source_id": "src-b", "outlet": "Outlet B", "title": "Report B", "published": "2020-11-10",
-         "url": "https://example.org/b", "accessed": None, "source_kind": None}
+         "url": "https://example.org/b", "accessed": None, "source_kind": None, "note": None}
 
 
 def corridor(fid, status, valid_from, valid_to=None, sources=("src-a",), kind="route"):

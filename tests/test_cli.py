@@ -57,7 +57,7 @@ def test_at_returns_one_json_object(atlas_dir):
         "date": "2020-11-12", "lat": 39.5, "lon": 46.5, "controller": "AZ", "zone_id": "z-west-az",
         "peacekeeping_zone": False, "lachin_corridor": True, "nearest_post_km": 8.6,
         "sources": [{"source_id": "src-b", "outlet": "Outlet B", "title": "Report B", "published": "2020-11-10",
-                     "url": "https://example.org/b", "accessed": None, "source_kind": None}],
+                     "url": "https://example.org/b", "accessed": None, "source_kind": None, "note": None}],
     }
 
 

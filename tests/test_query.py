@@ -31,7 +31,7 @@ def test_point_query_names_its_sources(atlas):
     assert [s["source_id"] for s in answer["sources"]] == ["src-b"]
     assert answer["sources"][0] == {"source_id": "src-b", "outlet": "Outlet B", "title": "Report B",
                                     "published": "2020-11-10", "url": "https://example.org/b", "accessed": None,
-                                    "source_kind": None}
+                                    "source_kind": None, "note": None}
 
 
 def test_events_are_joined_on_their_own_date(atlas):

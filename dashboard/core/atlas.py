@@ -19,7 +19,7 @@ from .problems import Problem, Report
 from .timemodel import EventIndex
 
 """Where an installed wheel keeps the atlas's data (setup.py copies events.csv and geodata/ there)."""
-SOURCE_FIELDS = ("source_id", "outlet", "title", "published", "url", "accessed", "source_kind")
+SOURCE_FIELDS = ("source_id", "outlet", "title", "published", "url", "accessed", "source_kind", "note")
 """What a resolved source carries, everywhere (popups, panels, exports)."""
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import describe as d
 from . import palette, vocab
-from .source_labels import date_label, kind_label
+from .source_labels import date_label, remarks_label
 from .tables import Column, choice, parse_bool, safe_url, text
 
 if TYPE_CHECKING:
@@ -247,6 +247,6 @@ def popup_data(desc: d.Description, limit: int | None = MAX_POPUP_SOURCES) -> di
         "t": desc.title,
         "f": [list(kv) for kv in desc.facts[: desc.key_facts]],
         "s": [[s.get("title") or s.get("url") or s.get("source_id") or "", s.get("outlet") or "",
-               date_label(s), safe_url(s.get("url")) or "", kind_label(s)] for s in shown],
+               date_label(s), safe_url(s.get("url")) or "", remarks_label(s)] for s in shown],
         "m": len(desc.sources) - len(shown),
     }

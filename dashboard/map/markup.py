@@ -6,7 +6,7 @@ import html
 from collections.abc import Mapping
 
 from ..core.palette import LEGEND_SECTIONS, LegendRow, legend
-from ..core.source_labels import date_label, kind_label
+from ..core.source_labels import date_label, remarks_label
 from ..core.tables import safe_url
 
 
@@ -27,7 +27,7 @@ def source_item_html(source: Mapping) -> str:
     """One source as ``Title — Outlet, date`` with the title linked."""
     title = source.get("title") or source.get("url") or source.get("source_id")
     meta = ", ".join(esc(v) for v in (source.get("outlet"), date_label(source)) if v)
-    kind = kind_label(source)
+    kind = remarks_label(source)
     meta += f" ({esc(kind)})" if kind else ""
     return f"{link(source.get('url'), title)}" + (f" — {meta}" if meta else "")
 
