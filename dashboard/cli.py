@@ -137,10 +137,10 @@ def cmd_at(args) -> int:
 
 
 def _layers(value: str) -> list[str]:
-    """One --layers word: a name or comma-separated names (as in a permalink), each checked."""
+    """One --layers word: a name or names separated by commas (as in a permalink) or spaces, each checked."""
     from .core.registry import layer_names
 
-    names, known = [n.strip() for n in value.split(",") if n.strip()], layer_names()
+    names, known = value.replace(",", " ").split(), layer_names()
     for name in names:
         if name not in known:
             raise argparse.ArgumentTypeError(f"unknown layer {name!r} (choose from {', '.join(known)})")

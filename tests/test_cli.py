@@ -96,6 +96,7 @@ def test_at_a_date_outside_the_atlas_exits_2_naming_its_range(atlas_dir, tmp_pat
     (["zones,events"], {"control_zones", "events"}),  # the permalink's form
     (["corridor", "posts"], {"lachin_corridor", "peacekeeper_posts"}),  # the app's names
     (["lachin_corridor", "events"], {"lachin_corridor", "events"}),  # both kinds mixed
+    (["zones corridor events"], {"control_zones", "lachin_corridor", "events"}),  # one quoted word, as the README
 ])
 def test_snapshot_layers_take_the_apps_names(atlas_dir, tmp_path, layers, expected):
     out = tmp_path / "view.geojson"

@@ -106,7 +106,8 @@
     return div;
   };
 
-  var POPUP = {maxWidth: 360, autoPanPadding: [20, 20]};
+  // the top padding keeps an opened popup clear of the date tag (top centre, ~40 px), on a phone too
+  var POPUP = {maxWidth: 360, autoPanPadding: [20, 20], autoPanPaddingTopLeft: [20, 56]};
 
   /* Open a feature's popup at ``latlng`` and tell the host (the app's side panel) which feature it is. */
   atlas.openFeature = function (map, feature, latlng) {
