@@ -82,5 +82,7 @@ def test_on_a_phone_a_popup_fits_the_map(open_plain):
     fits = "w => { const r = document.querySelector('.leaflet-popup').getBoundingClientRect(); " \
            "return r.left >= 0 && r.right <= w; }"
     frame.wait_for_function(fits, arg=width)  # once the map has panned to show it (autoPan, animated)
+    frame.wait_for_function("() => document.querySelector('.leaflet-popup').getBoundingClientRect().top >= "
+                            "document.querySelector('.datetag').getBoundingClientRect().bottom")  # title not hidden
     left, _, right, _ = frame.locator(".leaflet-popup").evaluate(BOX)
     assert 0 <= left and right <= width and right - left <= width - 40
