@@ -216,14 +216,48 @@ def point_query(atlas: Atlas, day: str, lat: float, lon: float) -> dict:
         posts = atlas.layers["peacekeeper_posts"]
         source_ids += list(posts.loc[posts["id"] == row["nearest_post_id"], "source_ids"].iloc[0])
     km = row["nearest_post_km"]
+    decided = deciding_change(atlas, day, lat, lon) if row["controller"] is not None else None
+    if decided is not None and decided["controller"] == row["controller"]:
+        source_ids = [*decided["source_ids"], *source_ids]  # who says so about this place, before the whole zone
+    else:
+        decided = None
     return {
         "date": day,
         "lat": lat,
         "lon": lon,
         "controller": row["controller"],
         "zone_id": row["zone_id"],
+        "decided_by": None if decided is None else {k: v for k, v in decided.items() if k != "source_ids"},
         "peacekeeping_zone": bool(row["peacekeeping_zone"]),
         "lachin_corridor": bool(row["lachin_corridor"]),
         "nearest_post_km": None if pd.isna(km) else float(km),
         "sources": atlas.resolve_sources(source_ids),
     }
+
+
+def deciding_change(atlas: Atlas, day: str, lat: float, lon: float) -> dict | None:
+    """The control change in force on ``day`` for the settlement whose cell holds the point.
+
+    Zones are built from the settlements' Voronoi cells (``build/zones.py``), so the nearest settlement of the
+    mapped area decides a point inside it: its change is the specific "who says so", where the zone's sources
+    are every change that ever shaped the zone. None outside the mapped area's settlements' history.
+    """
+    from .diff import holder_on, settlement_history  # diff builds on this module
+
+    history = settlement_history(atlas)
+    places = atlas.places[atlas.places["place_id"].isin(list(history))]
+    if places.empty:
+        return None
+    km = distance_km(lat, lon, places.geometry.y.to_numpy(), places.geometry.x.to_numpy())
+    nearest = int(np.argmin(km))
+    place_id = str(places["place_id"].iloc[nearest])
+    steps = [step for step in history[place_id] if step.day <= day]
+    if not steps or holder_on(steps, day) is None:
+        return None
+    run = [steps[-1]]  # the changes since the holder took the place: the one that gave it, then confirmations
+    while len(run) < len(steps) and steps[-len(run) - 1].controller == run[0].controller:
+        run.insert(0, steps[-len(run) - 1])
+    first = run[0]
+    return {"place_id": place_id, "place_km": round(float(km[nearest]), 2), "change_id": first.change_id,
+            "date": first.day, "controller": first.controller, "claim_status": run[-1].claim_status,
+            "source_ids": list(dict.fromkeys(i for step in run for i in step.source_ids))}
