@@ -12,6 +12,10 @@ from PIL import Image
 
 from dashboard.core import export
 from dashboard.core.permalink import ViewState, decode
+from dashboard.core.query import state_on
+from dashboard.core.render import events_line
+from dashboard.core.timemodel import EventWindow
+from dashboard.core.view import MapOptions
 from dashboard.map.page import export_html
 from tests.conftest import EVENTS, make_atlas
 
@@ -213,3 +217,13 @@ def test_png_of_the_bundled_atlas_draws_every_layer_kind():
     real = load_atlas(default_data_dir())
     png = export.export_png(real, ViewState("2022-12-20", window="last-30"))  # blockade: road, zone, posts
     assert Image.open(io.BytesIO(png)).size == (1600, 1000)
+
+
+@pytest.mark.parametrize(("layers", "window", "line"), [
+    (("zones", "events"), EventWindow(last_days=7), "Events shown: 2020-11-06 to 2020-11-12"),
+    (("zones", "events"), EventWindow(), "Events shown: all to 2020-11-12"),
+    (("zones", "corridor"), EventWindow(), None),  # no events drawn: the picture does not speak of them
+])
+def test_a_picture_speaks_of_events_only_when_it_shows_them(atlas, layers, window, line):
+    assert events_line(state_on(atlas, "2020-11-12", window), MapOptions(layers=layers)) == line
+

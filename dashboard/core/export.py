@@ -20,7 +20,7 @@ from .citation import dataset_version, view_citation
 from .permalink import ViewState, encode, selectable
 from .query import State, state_on
 from .registry import data_layers as _data_layers
-from .render import DEFAULT_PICTURE, GIF_PICTURE, TITLE, Picture, render_png, state_sources
+from .render import BUNDLE_NOTE, DEFAULT_PICTURE, GIF_PICTURE, TITLE, Picture, render_png, state_sources
 from .snapshot import events_csv, safe_cell, state_geojson
 from .view import SOURCINGS, MapOptions, filter_events
 from .vocab import FIELD_TITLES
@@ -117,7 +117,7 @@ def export_zip(atlas: Atlas, view: ViewState, app_url: str = DEFAULT_APP_URL,
     state = view_state(atlas, view)
     progress(0.1, "drawing the picture")
     part = user_part(atlas, view, user)
-    png = render_png(atlas, state, view.options, user_events=None if part is None else part[1])
+    png = render_png(atlas, state, view.options, bundle_note=BUNDLE_NOTE, user_events=None if part is None else part[1])
     progress(0.6, "collecting data and sources")
     geojson = export_geojson(atlas, view, user)
     events = export_csv(atlas, view, user)

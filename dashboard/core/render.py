@@ -278,8 +278,20 @@ DEFAULT_PICTURE = Picture()
 GIF_PICTURE = Picture(1200, 800)
 
 
+LONE_NOTE = "full list: this view's CSV or GeoJSON export, or its cite-this-view bundle"
+BUNDLE_NOTE = "full list: sources.csv beside this picture"
+
+
+def events_line(state: State, options: MapOptions) -> str | None:
+    """What the picture says of its events: the window shown, or nothing when the events layer is off."""
+    if "events" not in options.layers:
+        return None
+    first, last = state.window
+    return f"Events shown: {first if first > '0001-01-01' else 'all'} to {last}"
+
+
 def render_png(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS, picture: Picture = DEFAULT_PICTURE,
-               bundle_note: str = "full list: sources.csv in the cite-this-view bundle", user_events=None) -> bytes:
+               bundle_note: str = LONE_NOTE, user_events=None) -> bytes:
     """The map on ``state.day`` as PNG bytes, with everything a citation needs."""
     fig = plt.figure(figsize=picture.inches, dpi=100)
     try:
@@ -295,9 +307,9 @@ def render_png(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS
         day = state.day
         fig.text(0.01, 0.965, f"{TITLE} — the situation on {long_date(day)}", fontsize=17, fontweight="bold",
                  va="center")
-        window = state.window
-        fig.text(0.01, 0.93, f"Events shown: {window[0] if window[0] > '0001-01-01' else 'all'} to {window[1]}",
-                 fontsize=10, color="#333", va="center")
+        line = events_line(state, options)
+        if line:
+            fig.text(0.01, 0.93, line, fontsize=10, color="#333", va="center")
         ax.text(0.5, 0.975, day, transform=ax.transAxes, ha="center", va="top", fontsize=14, fontweight="bold",
                 bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "alpha": 0.9, "edgecolor": "#999"},
                 zorder=40)
