@@ -115,7 +115,8 @@ def test_unchanged_zones_are_carried_not_repeated(tmp_path):
     by_id = {f["properties"]["id"]: f["properties"] for f in layers["control_zones"]["features"]}
     assert by_id["zone-2020-10-15-AZ"]["valid_to"] is None  # AZ side unchanged by the 2020-11-10 row
     assert by_id["zone-2020-10-04-ARM"]["valid_to"] == "2020-11-10"
-    assert by_id["zone-2020-11-10-ARM-pk"]["source_ids"] == ["src-a", "src-b"]
+    # the change that made this version (2020-11-10, src-b) leads; the 1994 holding's source follows
+    assert by_id["zone-2020-11-10-ARM-pk"]["source_ids"] == ["src-b", "src-a"]
 
 
 def test_area_is_measured_in_an_equal_area_projection(tmp_path):

@@ -157,6 +157,29 @@ def apply_change(change: dict, places: list[dict], state: dict[str, CellState]) 
     return targets, errors
 
 
+def _inverted(day: str) -> str:
+    """A key sorting ISO days newest first (digits mapped 0<->9)."""
+    return day.translate(str.maketrans("0123456789", "9876543210"))
+
+
+def _newest_first(rows: list[dict]):
+    """``order(ids, day)``: source ids by the last change (or stage) citing them up to ``day``, newest first.
+
+    The change that made a version of a zone leads its sources, so a popup's first few say who reported it
+    (sorted by id, the first five had been arbitrary among dozens).
+    """
+    cited: dict[str, list[str]] = {}
+    for row in rows:
+        for sid in row["source_ids"]:
+            cited.setdefault(sid, []).append(row.get("date") or row["valid_from"])
+
+    def order(ids: set[str], day: str) -> list[str]:
+        last = {sid: max((d for d in cited.get(sid, ()) if d <= day), default="") for sid in ids}
+        return sorted(ids, key=lambda sid: (_inverted(last[sid]), sid))
+
+    return order
+
+
 def stage_on(stages: list[dict], day: str) -> dict | None:
     """The peacekeeping stage row in force on ``day`` (the latest one starting by then), if any."""
     found = [s for s in stages if is_visible(s["valid_from"], s["valid_to"], day)]
@@ -191,6 +214,7 @@ def build_zones(places: list[dict], changes: list[dict], country=None, country_s
     if unset:
         problems.append(Problem(label, 1, "scope", f"no controller ever set for: {', '.join(unset)}"))
 
+    newest_first = _newest_first([*ordered, *stages])
     open_zones: dict[tuple, dict] = {}
     closed: list[dict] = []
     geometry_cache: dict[tuple[str, ...], object] = {}
@@ -218,7 +242,7 @@ def build_zones(places: list[dict], changes: list[dict], country=None, country_s
                 geometry_cache[cell_ids] = finish(shapely.union_all([cells[pid] for pid in cell_ids]))
             current[ident] = {"id": zid, "valid_from": day, "valid_to": None, "controller": controller,
                               "peacekeeping_zone": pk, "claim_status": claim, "places": list(cell_ids),
-                              "source_ids": list(sources), "_geom": geometry_cache[cell_ids],
+                              "source_ids": newest_first(set(sources), day), "_geom": geometry_cache[cell_ids],
                               "peacekeeping_stage": zone_stage["stage"] if zone_stage else None,
                               "peacekeeping_note": zone_stage["summary"] if zone_stage else None}
         for zone in open_zones.values():
