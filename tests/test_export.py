@@ -13,7 +13,7 @@ from PIL import Image
 from dashboard.core import export
 from dashboard.core.permalink import ViewState, decode
 from dashboard.core.query import state_on
-from dashboard.core.render import events_line
+from dashboard.core.render import LEGEND_WIDTH, events_line, picture_legend
 from dashboard.core.timemodel import EventWindow
 from dashboard.core.view import MapOptions
 from dashboard.map.page import export_html
@@ -227,3 +227,11 @@ def test_png_of_the_bundled_atlas_draws_every_layer_kind():
 def test_a_picture_speaks_of_events_only_when_it_shows_them(atlas, layers, window, line):
     assert events_line(state_on(atlas, "2020-11-12", window), MapOptions(layers=layers)) == line
 
+
+
+def test_the_picture_legend_wraps_labels_to_its_column():
+    """The halo's label (~100 characters) ran off the PNG's right edge."""
+    labels = [h.get_label() for h in picture_legend(MapOptions(), user_events=3)]
+    assert all(len(line) <= LEGEND_WIDTH for label in labels for line in label.split("\n"))
+    assert any("\n" in label and label.startswith("halo:") for label in labels)
+    assert labels[-1] == "Your events (3)"

@@ -278,6 +278,7 @@ DEFAULT_PICTURE = Picture()
 GIF_PICTURE = Picture(1200, 800)
 
 
+LEGEND_WIDTH = 60
 LONE_NOTE = "full list: this view's CSV or GeoJSON export, or its cite-this-view bundle"
 BUNDLE_NOTE = "full list: sources.csv beside this picture"
 
@@ -288,6 +289,17 @@ def events_line(state: State, options: MapOptions) -> str | None:
         return None
     first, last = state.window
     return f"Events shown: {first if first > '0001-01-01' else 'all'} to {last}"
+
+
+def picture_legend(options: MapOptions, user_events: int = 0) -> list:
+    """The PNG legend's handles (the map's legend rows, and the user's events), labels wrapped to the column."""
+    handles = legend_handles(options)
+    if user_events:
+        handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="#bbb", markeredgecolor="#000",
+                              markeredgewidth=2.2, label=f"Your events ({user_events})"))
+    for handle in handles:  # the legend's column is ~60 characters wide: a longer label ran off the picture
+        handle.set_label(textwrap.fill(handle.get_label(), LEGEND_WIDTH))
+    return handles
 
 
 def render_png(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS, picture: Picture = DEFAULT_PICTURE,
@@ -313,10 +325,7 @@ def render_png(atlas: Atlas, state: State, options: MapOptions = DEFAULT_OPTIONS
         ax.text(0.5, 0.975, day, transform=ax.transAxes, ha="center", va="top", fontsize=14, fontweight="bold",
                 bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "alpha": 0.9, "edgecolor": "#999"},
                 zorder=40)
-        handles = legend_handles(options)
-        if user_events is not None and len(user_events):
-            handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="#bbb", markeredgecolor="#000",
-                                  markeredgewidth=2.2, label=f"Your events ({len(user_events)})"))
+        handles = picture_legend(options, 0 if user_events is None else len(user_events))
         legend = side.legend(handles=handles, loc="upper left", fontsize=8, frameon=True, title="Legend",
                              title_fontsize=9, borderaxespad=0)
         legend.get_frame().set_edgecolor("#bbb")
