@@ -84,5 +84,14 @@ def test_on_a_phone_a_popup_fits_the_map(open_plain):
     frame.wait_for_function(fits, arg=width)  # once the map has panned to show it (autoPan, animated)
     frame.wait_for_function("() => document.querySelector('.leaflet-popup').getBoundingClientRect().top >= "
                             "document.querySelector('.datetag').getBoundingClientRect().bottom")  # title not hidden
+    frame.wait_for_function("() => document.querySelector('.leaflet-popup').getBoundingClientRect().bottom <= "
+                            "window.map.getContainer().getBoundingClientRect().bottom")  # nor its end
     left, _, right, _ = frame.locator(".leaflet-popup").evaluate(BOX)
     assert 0 <= left and right <= width and right - left <= width - 40
+
+    # a popup longer than the map (a crowded point's list) scrolls inside, within the map
+    frame.evaluate("""() => atlas.openFeature(window.map, {properties: {_p: {t: "Forty facts", s: [], m: 0,
+        f: Array.from({length: 40}, (_, i) => ["Fact " + i, "a value"])}}}, window.map.getCenter())""")
+    frame.wait_for_function("() => document.querySelector('.leaflet-popup-scrolled')")
+    frame.wait_for_function("() => document.querySelector('.leaflet-popup').getBoundingClientRect().bottom <= "
+                            "window.map.getContainer().getBoundingClientRect().bottom")

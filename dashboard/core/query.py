@@ -260,4 +260,5 @@ def deciding_change(atlas: Atlas, day: str, lat: float, lon: float) -> dict | No
     first = run[0]
     return {"place_id": place_id, "place_km": round(float(km[nearest]), 2), "change_id": first.change_id,
             "date": first.day, "controller": first.controller, "claim_status": run[-1].claim_status,
+            "change_ids": [step.change_id for step in run],  # the one that gave it, then confirmations
             "source_ids": list(dict.fromkeys(i for step in run for i in step.source_ids))}

@@ -303,11 +303,12 @@
     legend.addTo(map);
     map.on("popupopen", function (e) {  // on a narrow map (a phone) a popup keeps to the map's width:
       // its content may be the map's width less the popup's own margins (44 px) and the pan padding (2 x 20)
-      var room = Math.max(160, map.getSize().x - 100);
-      if (room < 360 && e.popup.options.maxWidth !== room) {
-        e.popup.options.maxWidth = room;
-        e.popup.update();
-      }
+      var room = Math.max(160, map.getSize().x - 100), tall = Math.max(160, Math.floor(map.getSize().y * 0.6));
+      var changed = false;
+      if (room < 360 && e.popup.options.maxWidth !== room) { e.popup.options.maxWidth = room; changed = true; }
+      // and to 60 % of its height, scrolling inside: a long list (a crowded point) ran past the map's bottom
+      if (e.popup.options.maxHeight !== tall) { e.popup.options.maxHeight = tall; changed = true; }
+      if (changed) e.popup.update();
     });
     map.attributionControl.addAttribution(options.attribution);
   };
