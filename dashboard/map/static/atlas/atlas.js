@@ -64,11 +64,14 @@
     if (h && layer instanceof L.Path && L.Browser.canvas) layer.setStyle({fillColor: atlas.hatch(h), fillOpacity: 0.85});
   };
 
+  /* An element with a class, in ``parent``, holding ``text`` as text (never parsed as HTML); the date
+   * control and the one-page atlas use it too. */
   function add(tag, cls, parent, text) {
     var el = L.DomUtil.create(tag, cls, parent);
     if (text !== undefined) el.textContent = text;
     return el;
   }
+  atlas.element = add;
 
   /* A feature's popup (``x``: the feature, or its Leaflet layer). */
   atlas.popup = function (x) {

@@ -38,13 +38,7 @@
     return lo;
   }
 
-  function el(tag, cls, parent, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined) node.textContent = text;
-    if (parent) parent.appendChild(node);
-    return node;
-  }
+  var el = atlas.element;  // atlas.js: one way to make an element with text
 
   function select(parent, label, options, value) {
     var name = label.toLowerCase().replace(/\W+/g, "-");

@@ -11,13 +11,7 @@
     return m && atlas.days.valid(m[1]) ? m[1] : null;
   }
 
-  function el(tag, cls, parent, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined) node.textContent = text;
-    if (parent) parent.appendChild(node);
-    return node;
-  }
+  var el = atlas.element;  // atlas.js: one way to make an element with text
 
   /* An event window from its key: a number of days, "since-YYYY-MM-DD" or "all". */
   function eventWindow(key) {
