@@ -93,7 +93,7 @@ def write_layer(root: Path, name: str, features: list[dict]) -> None:
 def make_atlas(root: Path, *, sources=None, places=None, events=None, layers=None) -> Path:
     """Write a complete atlas folder; each part can be replaced."""
     write_csv(root / "geodata" / "sources.csv", SOURCES if sources is None else sources,
-              ["source_id", "outlet", "source_kind", "title", "published", "accessed", "url"])
+              ["source_id", "outlet", "source_kind", "title", "published", "accessed", "url", "note"])
     write_csv(root / "geodata" / "places.csv", PLACES if places is None else places,
               ["place_id", "name_en", "name_az", "name_hy", "lat", "lon", "district", "area", "kind", "source_ids"])
     write_csv(root / "events.csv", EVENTS if events is None else events,

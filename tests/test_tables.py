@@ -70,8 +70,6 @@ def test_every_problem_is_reported_and_valid_rows_survive(tmp_path):
 def test_missing_required_column_rejects_every_row(tmp_path):
     rows = [{k: v for k, v in e.items() if k != "summary"} for e in EVENTS]
     root = make_atlas(tmp_path)
-    from tests.conftest import write_csv
-
     write_csv(root / "events.csv", rows)
     atlas = load_atlas(root)
     assert atlas.events.empty
@@ -95,8 +93,6 @@ def test_unknown_place_id_is_rejected(tmp_path):
 
 def test_bom_and_crlf_files_load(tmp_path):
     root = make_atlas(tmp_path)
-    from tests.conftest import write_csv
-
     write_csv(root / "events.csv", EVENTS, bom=True, crlf=True)
     atlas = load_atlas(root)
     assert atlas.report.ok, _problems(atlas.report)
@@ -114,27 +110,13 @@ def test_bom_and_crlf_files_load(tmp_path):
         ({"source_kind": "wire_agency"}, None),
         ({"source_kind": "blog"}, "sources.csv:3: source_kind: 'blog' is not one of "
                                   + ", ".join(tables.vocab.SOURCE_KINDS)),
-    ],
-)
-def test_source_dates_and_kind_are_checked(tmp_path, changes, problem):
-    sources = [SOURCES[0], dict(SOURCES[1], **changes)]
-    atlas = load_atlas(make_atlas(tmp_path, sources=sources))
-    if problem is None:
-        assert atlas.report.ok, _problems(atlas.report)
-        assert "src-b" in atlas.sources
-    else:
-        assert problem in _problems(atlas.report)
-        assert "src-b" not in atlas.sources
-
-
-@pytest.mark.parametrize(
-    ("changes", "problem"),
-    [
+        # a title is the page's own, or one the atlas supplies in [brackets] with the reason in its note
         ({"title": "[Shelling of Martuni (descriptive)]", "note": "title supplied (not visible on the page)"}, None),
-        ({"title": "Shelling of Martuni [update]"}, None),  # brackets inside a page's own title are the page's
+        # brackets inside a page's own title are the page's
+        ({"title": "Shelling of Martuni [update]", "note": ""}, None),
         ({"title": "[Shelling of Martuni]", "note": ""},
          "sources.csv:3: note: a supplied [bracketed] title needs a note saying why the page's own title is not given"),
-        ({"title": "Shelling of Martuni (untitled in search excerpt)"},
+        ({"title": "Shelling of Martuni (untitled in search excerpt)", "note": ""},
          "sources.csv:3: title: 'Shelling of Martuni (untitled in search excerpt)' carries a research note "
          "('search excerpt'): give the page's own title, or a supplied title in [square brackets] with the reason "
          "in `note`"),
@@ -144,10 +126,9 @@ def test_source_dates_and_kind_are_checked(tmp_path, changes, problem):
          "reason in `note`"),
     ],
 )
-def test_a_title_is_the_pages_own_or_a_bracketed_one_the_note_explains(tmp_path, changes, problem):
-    root = make_atlas(tmp_path)
-    write_csv(root / "geodata" / "sources.csv", [{**SOURCES[0], "note": ""}, {**SOURCES[1], "note": "", **changes}])
-    atlas = load_atlas(root)
+def test_source_dates_kind_and_title_are_checked(tmp_path, changes, problem):
+    sources = [SOURCES[0], dict(SOURCES[1], **changes)]
+    atlas = load_atlas(make_atlas(tmp_path, sources=sources))
     if problem is None:
         assert atlas.report.ok, _problems(atlas.report)
         assert "src-b" in atlas.sources
